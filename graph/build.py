@@ -1,0 +1,200 @@
+"""Build the graph: read every document, extract, write RDF into a fresh store, validate, swap.
+
+The new store is written beside the old one and only replaces it when the build succeeds, so
+a failed build never loses the last good graph. Each document's facts live in its own named
+graph; the curated registry and the ontology have theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from .config import Settings
+from .extract import Extraction, extract
+from .namespaces import ONTOLOGY_IRI
+from .rdf import document_quads, graph_iri
+from .reader import ReadError, read_document
+from .registry import Registry
+from .store import KnowledgeGraph, swap_into_place
+from .validate import ValidationReport, validate_store
+
+DOCUMENT_SUFFIXES = (".txt",)
+
+
+class BuildFailed(Exception):
+    """The build did not produce a graph worth keeping; the previous one is untouched."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts for the summary, errors and warnings with file and line."""
+
+    documents: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    triples: int = 0
+    quads: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+    issues: int = 0
+    events: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    conforms: bool | None = None
+    violations: int = 0
+    validation_text: str = ""
+    store: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def collect_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the documents they hold (sorted), keeping files as given."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in DOCUMENT_SUFFIXES))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def load_static_graphs(store: ox.Store, settings: Settings) -> None:
+    """(Re)load the ontology and the curated registry into their own named graphs."""
+    for graph in (ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(settings.base_iri + "graph/curated")):
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+    store.load(path=str(settings.ontology_dir / "salt.ttl"), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode(ONTOLOGY_IRI))
+    curated = ox.NamedNode(settings.base_iri + "graph/curated")
+    for path in sorted(settings.curated_dir.glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=settings.base_iri, to_graph=curated)
+
+
+def extract_file(path: Path, registry: Registry) -> Extraction:
+    """Read and extract one document (raises ReadError on unreadable input)."""
+    return extract(read_document(path), registry)
+
+
+def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report: BuildReport,
+                  progress: bool) -> None:
+    """Extract each document into its named graph; a bad document is reported and skipped."""
+    bar = tqdm(paths, desc="documents", unit="doc", disable=not progress or len(paths) < 2,
+               leave=False, dynamic_ncols=True)
+    for path in bar:
+        try:
+            result = extract_file(path, registry)
+        except ReadError as err:
+            report.errors.append(str(err))
+            continue
+        graph = graph_iri(registry.base_iri, result.document.id)
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+        store.extend(document_quads(result, registry))
+        report.documents += 1
+        report.warnings.extend(result.warnings)
+
+
+def summarise(kg: KnowledgeGraph, report: BuildReport) -> None:
+    """Fill the report's counts from the built graph."""
+    report.triples = kg.triple_count()
+    report.quads = kg.quad_count()
+    rows = kg.select("""
+        SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          VALUES ?type { <http://xmlns.com/foaf/0.1/Person> <http://xmlns.com/foaf/0.1/Organization>
+                         <https://schema.org/Place> <https://w3id.org/salt-kg/ontology#Document>
+                         <https://w3id.org/salt-kg/ontology#Passage> }
+          ?s a ?type } GROUP BY ?type""")
+    report.entities = {str(r["type"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1]: int(r["n"]) for r in rows}
+    report.issues = int(kg.select("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a "
+                                  "<https://w3id.org/salt-kg/ontology#Issue> }")[0]["n"])
+    rows = kg.select("""
+        SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
+          ?e a <https://w3id.org/salt-kg/ontology#NegotiationEvent>, ?type .
+          FILTER (?type != <https://w3id.org/salt-kg/ontology#NegotiationEvent>) } GROUP BY ?type""")
+    report.events = dict(Counter({str(r["type"]).rsplit("#", 1)[-1]: int(r["n"]) for r in rows}).most_common())
+
+
+def default_inputs(settings: Settings) -> list[Path]:
+    return [settings.corpus_dir] if settings.corpus_dir.exists() else []
+
+
+def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_corpus: bool = True,
+          validate: bool = True, progress: bool = True, update: bool = False) -> BuildReport:
+    """Build (or, with update=True, amend) the graph; swap it into place only on success."""
+    settings = settings or Settings()
+    started = time.perf_counter()
+    report = BuildReport()
+    registry = Registry.load(settings)
+    inputs = collect_inputs(([*default_inputs(settings)] if include_corpus and not update else []) + list(paths))
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    temporary = temporary_store_path(settings)
+    store = None
+    try:
+        store = open_working_store(settings, temporary, update)
+        load_static_graphs(store, settings)
+        add_documents(store, inputs, registry, report, progress)
+        if report.documents == 0 and not update:
+            raise BuildFailed("no document could be read: " + ("; ".join(report.errors) or "no input"))
+        kg = KnowledgeGraph(store, temporary)
+        summarise(kg, report)
+        if validate:
+            check: ValidationReport = validate_store(store, settings.ontology_dir / "shapes.ttl")
+            report.conforms, report.violations, report.validation_text = check.conforms, check.violations, check.text
+            if not check.conforms:
+                raise BuildFailed(f"the graph does not conform to the SHACL shapes ({check.violations} "
+                                  f"violations):\n{check.text[:4000]}")
+        store.flush()
+        del kg, store
+        swap_into_place(temporary, settings.store_path)
+    except BaseException:
+        store = None
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    report.seconds = round(time.perf_counter() - started, 3)
+    report.store = str(settings.store_path)
+    (settings.build_dir / "build.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    return report
+
+
+def temporary_store_path(settings: Settings) -> Path:
+    """A fresh, unused path beside the store for building into."""
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    return settings.build_dir / f"store.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def open_working_store(settings: Settings, temporary: Path, update: bool) -> ox.Store:
+    """A fresh store, or for updates a copy of the current one, at the temporary path."""
+    if update:
+        if not settings.store_path.exists():
+            raise BuildFailed(f"{settings.store_path}: no graph to update; run `saltkg build` first")
+        ox.Store.read_only(str(settings.store_path)).backup(str(temporary))
+    return ox.Store(str(temporary))
+
+
+def remove_documents(doc_ids: list[str], settings: Settings | None = None) -> list[str]:
+    """Remove documents' named graphs from a copy of the store and swap it in; return the removed."""
+    settings = settings or Settings()
+    temporary = temporary_store_path(settings)
+    store = open_working_store(settings, temporary, update=True)
+    removed = []
+    for doc_id in doc_ids:
+        graph = graph_iri(settings.base_iri, doc_id)
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+            removed.append(doc_id)
+    store.flush()
+    del store
+    swap_into_place(temporary, settings.store_path)
+    return removed

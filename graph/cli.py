@@ -1,0 +1,264 @@
+"""The `saltkg` command line: build, extract, query, export, validate, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import Settings
+from .store import EXPORT_FORMATS, KnowledgeGraph, StoreMissing
+
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                  "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+                 "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+
+
+class CommandError(Exception):
+    """A user-facing error: printed to stderr, exit status 1 (2 for usage)."""
+
+
+def fail(message: str) -> None:
+    raise CommandError(message)
+
+
+# -- build / extract ----------------------------------------------------------------------------
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildFailed, build
+    try:
+        report = build(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
+                       validate=not args.no_validate, progress=not args.quiet, update=args.update)
+    except BuildFailed as err:
+        fail(f"build failed; the previous graph is unchanged: {err}")
+    for line in report.errors:
+        print(f"error: {line}", file=sys.stderr)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    print_build_summary(report)
+    return 1 if args.strict and (report.errors or report.warnings) else 0
+
+
+def print_build_summary(report) -> None:
+    print(f"built {report.store} in {report.seconds:.2f} s")
+    print(f"  documents  {report.documents} read, {len(report.errors)} failed, {len(report.warnings)} warnings")
+    print(f"  triples    {report.triples} ({report.quads} quads in named graphs)")
+    print("  entities   " + ", ".join(f"{k} {v}" for k, v in sorted(report.entities.items())))
+    print(f"  issues     {report.issues}")
+    print(f"  events     {sum(report.events.values())}: " + ", ".join(f"{k} {v}" for k, v in report.events.items()))
+    if report.conforms is not None:
+        print(f"  SHACL      {'conforms' if report.conforms else f'{report.violations} violations'}")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import extract, to_json
+    from .reader import ReadError, read_document
+    from .registry import Registry
+    registry = Registry.load(Settings())
+    status = 0
+    for path in args.paths:
+        try:
+            result = extract(read_document(path), registry)
+        except ReadError as err:
+            print(f"error: {err}", file=sys.stderr)
+            status = 1
+            continue
+        data = to_json(result, registry)
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, indent=None if args.compact else 2))
+        else:
+            print_extraction(data)
+    return status
+
+
+def print_extraction(data: dict) -> None:
+    doc = data["document"]
+    print(f"{doc['id']}: {doc['title']}")
+    print(f"  type {doc['type']}, message {doc['message_id']}, date {doc['date']} ({doc['date_basis']})")
+    print(f"  from {doc['sender']} to {', '.join(doc['recipients'])}")
+    for key in ("persons", "organizations", "places", "issues"):
+        print(f"  {key}: " + ", ".join(f"{e['id']} ×{len(e['mentions'])}" for e in data[key]))
+    for event in data["events"]:
+        when = event["date"] or f"{event['earliest']}/{event['latest']}"
+        print(f"  {when} {event['type']}: {event['evidence']['text'][:100]}")
+
+
+# -- query / export ----------------------------------------------------------------------------
+
+def open_graph() -> KnowledgeGraph:
+    try:
+        return KnowledgeGraph.open(Settings().store_path)
+    except StoreMissing as err:
+        fail(str(err))
+
+
+def read_query(args: argparse.Namespace) -> str:
+    if args.file:
+        try:
+            return Path(args.file).read_text(encoding="utf-8")
+        except OSError as err:
+            fail(f"{args.file}: {err.strerror}")
+    if args.name:
+        from .queries import UnknownQuery, load
+        try:
+            return load(args.name)
+        except UnknownQuery as err:
+            fail(str(err.args[0]))
+    if not args.sparql:
+        fail("give a query, -f FILE or --name NAME")
+    return args.sparql
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    kg = open_graph()
+    sparql = read_query(args)
+    try:
+        results = kg.query(sparql)
+    except SyntaxError as err:
+        fail(f"SPARQL syntax error: {err}")
+    out = sys.stdout.buffer
+    if isinstance(results, ox.QuerySolutions):
+        if args.format == "table":
+            print_table(results)
+        elif args.format in RESULT_FORMATS:
+            results.serialize(out, RESULT_FORMATS[args.format])
+        else:
+            fail(f"--format {args.format} is for CONSTRUCT/DESCRIBE; use table, json, csv, tsv or xml")
+    elif isinstance(results, ox.QueryBoolean):
+        if args.format in RESULT_FORMATS:
+            results.serialize(out, RESULT_FORMATS[args.format])
+        else:
+            print("true" if bool(results) else "false")
+    else:
+        fmt = args.format if args.format in GRAPH_FORMATS else "turtle"
+        results.serialize(out, GRAPH_FORMATS[fmt])
+    out.flush()
+    return 0
+
+
+def print_table(results: ox.QuerySolutions, width: int = 60) -> None:
+    """Print SELECT results as an aligned text table."""
+    names = [v.value for v in results.variables]
+    rows = [[cell(row[n], width) for n in names] for row in results]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    print(" | ".join(n.ljust(w) for n, w in zip(names, widths)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(row, widths)))
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def cell(term, width: int) -> str:
+    if term is None:
+        return ""
+    text = " ".join(str(term.value).split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    kg = open_graph()
+    if args.output:
+        with open(args.output, "wb") as handle:
+            kg.export(args.format, handle)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        kg.export(args.format, sys.stdout.buffer)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_store
+    kg = open_graph()
+    report = validate_store(kg.store)
+    print("conforms" if report.conforms else f"{report.violations} violations\n{report.text}")
+    return 0 if report.conforms else 1
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from .build import BuildFailed, remove_documents
+    try:
+        removed = remove_documents(args.ids, Settings())
+    except BuildFailed as err:
+        fail(str(err))
+    missing = sorted(set(args.ids) - set(removed))
+    for doc_id in removed:
+        print(f"removed {doc_id}")
+    if missing:
+        fail(f"not in the graph: {', '.join(missing)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+    open_graph()  # fail early and clearly if nothing is built
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="saltkg", description="SALT-KG: a knowledge graph of the SALT I "
+                                  "negotiations from FRUS documents.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="build the graph from data/corpus and any paths given")
+    p.add_argument("paths", nargs="*", help="more documents or folders")
+    p.add_argument("--no-corpus", action="store_true", help="do not include data/corpus")
+    p.add_argument("--update", action="store_true", help="re-extract only the given documents into the "
+                   "existing graph")
+    p.add_argument("--strict", action="store_true", help="exit non-zero on any error or warning")
+    p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("extract", help="print what the extractor finds in documents")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true", help="the JSON contract, one object per document")
+    p.add_argument("--compact", action="store_true", help="one line per document with --json")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("query", help="run a SPARQL query on the built graph")
+    p.add_argument("sparql", nargs="?")
+    p.add_argument("-f", "--file", help="read the query from a .rq file")
+    p.add_argument("-n", "--name", help="run a named query shipped with saltkg")
+    p.add_argument("--format", default="table",
+                   choices=["table", "json", "csv", "tsv", "xml", "turtle", "nt", "jsonld"])
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("export", help="write the whole graph")
+    p.add_argument("--format", default="turtle", choices=sorted(EXPORT_FORMATS))
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("validate", help="validate the built graph against the SHACL shapes")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("remove", help="remove documents (by id) from the graph")
+    p.add_argument("ids", nargs="+")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("serve", help="serve the built graph over HTTP")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CommandError as err:
+        print(f"saltkg: error: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""The curated registry: people, organisations, places and issues, with the names FRUS uses.
+
+The registry is the Turtle in ``data/curated/``; the extractor reads it to recognise and link
+names, and the builder loads the same files into the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .config import Settings
+from .namespaces import DCTERMS, FOAF, OWL, RDF, RDFS, SALT, SCHEMA, SKOS
+
+
+class RegistryError(Exception):
+    """A curated file that cannot be parsed; names the file and line."""
+
+
+@dataclass
+class Role:
+    """A position held for a span, and the phrases FRUS uses for its holder."""
+
+    title: str
+    aliases: list[str]
+    start: date | None
+    end: date | None
+
+    def covers(self, day: date | None) -> bool:
+        if day is None:
+            return True
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass
+class Entity:
+    """A curated person, organisation or place."""
+
+    iri: str
+    kind: str  # person | organization | place
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    same_as: list[str] = field(default_factory=list)
+    see_also: list[str] = field(default_factory=list)
+    side: str | None = None
+    roles: list[Role] = field(default_factory=list)
+
+
+@dataclass
+class Issue:
+    """A negotiation issue of the SKOS scheme, with its recognition patterns."""
+
+    iri: str
+    label: str
+    patterns: list[str]
+    broader: list[str] = field(default_factory=list)
+    narrower: list[str] = field(default_factory=list)
+
+    @cached_property
+    def regex(self) -> re.Pattern | None:
+        if not self.patterns:
+            return None
+        body = "|".join(f"(?:{spaced(p)})" for p in self.patterns)
+        return re.compile(rf"(?<![\w])(?:{body})(?![^\W\d_])", re.IGNORECASE)
+
+
+def spaced(pattern: str) -> str:
+    """Let a literal space in a pattern match any run of white space."""
+    return pattern.replace(" ", r"\s+")
+
+
+def alias_regex(alias: str) -> str:
+    """A regex for an alias: apostrophes of either kind, flexible spaces, 'The' capitalised too."""
+    escaped = re.escape(alias.replace("’", "'")).replace("'", "['’]").replace(r"\ ", r"\s+")
+    if alias.startswith("the "):
+        escaped = "[Tt]he" + escaped[3:]
+    return escaped
+
+
+def literal_date(term) -> date | None:
+    try:
+        return date.fromisoformat(term.value)
+    except (AttributeError, ValueError):
+        return None
+
+
+class Registry:
+    """Curated entities and issues, indexed for recognising their names in text."""
+
+    def __init__(self, store: ox.Store, base_iri: str):
+        self.base_iri = base_iri
+        self.store = store
+        self.entities: dict[str, Entity] = {}
+        self.issues: dict[str, Issue] = {}
+        self._load_entities()
+        self._load_issues()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @classmethod
+    def from_dir(cls, curated_dir: Path, base_iri: str) -> "Registry":
+        """Parse every Turtle file of the curated folder."""
+        store = ox.Store()
+        for path in sorted(Path(curated_dir).glob("*.ttl")):
+            graph = ox.NamedNode(base_iri + "graph/curated")
+            try:
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri, to_graph=graph)
+            except SyntaxError as err:
+                raise RegistryError(f"{path}: {err}") from None
+        return cls(store, base_iri)
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> "Registry":
+        settings = settings or Settings()
+        return cls.from_dir(settings.curated_dir, settings.base_iri)
+
+    def _values(self, subject: ox.NamedNode, predicate: str) -> list:
+        return [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
+
+    def _first(self, subject: ox.NamedNode, predicate: str) -> str | None:
+        values = self._values(subject, predicate)
+        return values[0].value if values else None
+
+    def _subjects_of_type(self, cls_iri: str) -> list[ox.NamedNode]:
+        quads = self.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(cls_iri))
+        return sorted({q.subject for q in quads if isinstance(q.subject, ox.NamedNode)}, key=str)
+
+    def _load_entities(self) -> None:
+        for kind, cls_iri in (("person", FOAF + "Person"), ("organization", FOAF + "Organization"),
+                              ("place", SCHEMA + "Place")):
+            for node in self._subjects_of_type(cls_iri):
+                self.entities[node.value] = self._entity(node, kind)
+
+    def _entity(self, node: ox.NamedNode, kind: str) -> Entity:
+        label = self._first(node, RDFS + "label") or node.value.rsplit("/", 1)[-1]
+        aliases = sorted({t.value for t in self._values(node, SKOS + "altLabel")} | {label})
+        roles = [self._role(role) for role in self._values(node, SALT + "holdsRole")]
+        return Entity(
+            iri=node.value, kind=kind, label=label, aliases=aliases,
+            same_as=sorted(t.value for t in self._values(node, OWL + "sameAs")),
+            see_also=sorted(t.value for t in self._values(node, RDFS + "seeAlso")),
+            side=self._first(node, SALT + "side"), roles=roles)
+
+    def _role(self, node) -> Role:
+        aliases = sorted(t.value for t in self._values(node, SALT + "roleAlias"))
+        start = self._values(node, SCHEMA + "startDate")
+        end = self._values(node, SCHEMA + "endDate")
+        return Role(self._first(node, SALT + "roleTitle") or "", aliases,
+                    literal_date(start[0]) if start else None, literal_date(end[0]) if end else None)
+
+    def _load_issues(self) -> None:
+        for node in self._subjects_of_type(SALT + "Issue"):
+            label = self._first(node, SKOS + "prefLabel") or self._first(node, RDFS + "label") or node.value
+            self.issues[node.value] = Issue(
+                iri=node.value, label=label,
+                patterns=sorted(t.value for t in self._values(node, SALT + "textPattern")),
+                broader=sorted(t.value for t in self._values(node, SKOS + "broader")),
+                narrower=sorted(t.value for t in self._values(node, SKOS + "narrower")))
+        for issue in self.issues.values():
+            for broader in issue.broader:
+                if broader in self.issues and issue.iri not in self.issues[broader].narrower:
+                    self.issues[broader].narrower.append(issue.iri)
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def relative(self, iri: str) -> str:
+        """'person/kissinger' for an IRI under the base; the IRI itself otherwise."""
+        return iri[len(self.base_iri):] if iri.startswith(self.base_iri) else iri
+
+    @cached_property
+    def alias_index(self) -> dict[str, list[str]]:
+        """Every alias (names and role phrases) mapped to the entity IRIs it may name."""
+        index: dict[str, list[str]] = {}
+        for entity in self.entities.values():
+            for alias in entity.aliases + [a for r in entity.roles for a in r.aliases]:
+                index.setdefault(alias, [])
+                if entity.iri not in index[alias]:
+                    index[alias].append(entity.iri)
+        return index
+
+    @cached_property
+    def alias_pattern(self) -> re.Pattern:
+        """One regex matching any alias, longest first, on word boundaries."""
+        aliases = sorted(self.alias_index, key=lambda a: (-len(a), a))
+        groups = "|".join(alias_regex(a) for a in aliases)
+        return re.compile(rf"(?<![\w])(?:{groups})(?![^\W\d_])")
+
+    @cached_property
+    def _normalised_aliases(self) -> dict[str, str]:
+        return {normalise(alias): alias for alias in self.alias_index}
+
+    def alias_for(self, surface: str) -> str | None:
+        """The registry alias a matched surface form stands for."""
+        return self._normalised_aliases.get(normalise(surface))
+
+    def candidates(self, surface: str, on: date | None) -> list[str]:
+        """Entities a surface form may name on a date: role phrases pick the holder on that date."""
+        alias = self.alias_for(surface)
+        if alias is None:
+            return []
+        found = []
+        for iri in self.alias_index[alias]:
+            entity = self.entities[iri]
+            if alias in entity.aliases:
+                found.append(iri)
+            elif any(alias in role.aliases and role.covers(on) for role in entity.roles):
+                found.append(iri)
+        return found
+
+    def broader_closure(self, issue_iri: str) -> list[str]:
+        """The issue and every broader issue above it."""
+        seen, queue = [], [issue_iri]
+        while queue:
+            current = queue.pop()
+            if current in seen or current not in self.issues:
+                continue
+            seen.append(current)
+            queue.extend(self.issues[current].broader)
+        return seen
+
+
+def normalise(surface: str) -> str:
+    """Fold apostrophes, white space and a leading 'The' so a surface form finds its alias."""
+    folded = re.sub(r"\s+", " ", surface.replace("’", "'"))
+    if folded.startswith("The "):
+        folded = "the " + folded[4:]
+    return folded
+
+
+__all__ = ["Entity", "Issue", "Registry", "RegistryError", "Role", "DCTERMS"]

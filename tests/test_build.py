@@ -1,0 +1,102 @@
+"""Building the graph: summary, SHACL, idempotence, named graphs, bad input, safe swap."""
+
+import shutil
+
+import pytest
+
+from graph.build import BuildFailed, build, remove_documents
+from graph.store import KnowledgeGraph
+from graph.validate import validate_store
+
+from .conftest import FIXTURES
+
+
+def all_quads(settings):
+    kg = KnowledgeGraph.open(settings.store_path)
+    return set(map(str, kg.store))
+
+
+def test_build_seed_summary_and_shacl(settings):
+    report = build(settings, progress=False)
+    assert report.documents == 1 and not report.errors
+    assert report.conforms is True
+    assert report.triples > 1000
+    assert report.entities["Person"] >= 3 and report.entities["Document"] >= 1
+    assert report.issues >= 15
+    assert {"Demarche", "Deadline", "IssueRaised", "Rejection", "Proposal", "MessageSent"} <= set(report.events)
+    assert (settings.build_dir / "build.json").exists()
+
+
+def test_building_twice_gives_the_same_graph(settings):
+    build(settings, progress=False)
+    first = all_quads(settings)
+    build(settings, progress=False)
+    assert all_quads(settings) == first
+
+
+def test_each_document_has_its_own_named_graph(fixture_data):
+    build(fixture_data, progress=False)
+    kg = KnowledgeGraph.open(fixture_data.store_path)
+    graphs = kg.named_graphs()
+    base = fixture_data.base_iri
+    for doc_id in ("frus1969-76v14-d247", "frus1969-76v32-d901", "frus1969-76v32-d902", "frus1969-76v32-d903"):
+        assert f"{base}graph/{doc_id}" in graphs
+    assert f"{base}graph/curated" in graphs
+    del kg
+    assert remove_documents(["frus1969-76v32-d902"], fixture_data) == ["frus1969-76v32-d902"]
+    kg = KnowledgeGraph.open(fixture_data.store_path)
+    assert f"{base}graph/frus1969-76v32-d902" not in kg.named_graphs()
+    assert f"{base}graph/frus1969-76v32-d901" in kg.named_graphs()
+    assert not kg.select(f"SELECT ?d WHERE {{ ?d <http://purl.org/dc/terms/identifier> 'frus1969-76v32-d902' }}")
+
+
+def test_update_re_extracts_one_document(fixture_data):
+    build(fixture_data, progress=False)
+    before = all_quads(fixture_data)
+    report = build(fixture_data, [fixture_data.corpus_dir / "frus1969-76v32-d903.txt"], update=True, progress=False)
+    assert report.documents == 1
+    assert all_quads(fixture_data) == before
+
+
+def test_bad_documents_are_reported_and_the_rest_still_builds(fixture_data, tmp_path):
+    corpus = fixture_data.corpus_dir
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02")
+    (corpus / "latin1.txt").write_bytes("1. Note\n\nd\u00e9marche".encode("latin-1"))
+    (corpus / "noheading.txt").write_text("Just prose.\n", encoding="utf-8")
+    report = build(fixture_data, progress=False)
+    assert report.documents == 4
+    assert len(report.errors) == 4
+    assert any("empty.txt" in e and "empty file" in e for e in report.errors)
+    assert any("latin1.txt:3" in e for e in report.errors)
+    assert any("noheading.txt:1" in e and "no heading" in e for e in report.errors)
+    assert report.conforms
+
+
+def test_failed_build_keeps_the_last_good_graph(settings, tmp_path):
+    build(settings, progress=False)
+    before = all_quads(settings)
+    broken = tmp_path / "broken"
+    shutil.copytree(settings.data_dir / "curated", broken / "curated")
+    (broken / "corpus").mkdir()
+    (broken / "corpus" / "bad.txt").write_bytes(b"")
+    from graph.config import Settings
+    failing = Settings(data_dir=broken, build_dir=settings.build_dir)
+    with pytest.raises(BuildFailed, match="no document could be read"):
+        build(failing, progress=False)
+    assert all_quads(settings) == before
+    assert not list(settings.build_dir.glob("store.tmp-*"))
+
+
+def test_shacl_catches_a_quote_that_differs_from_the_text(settings):
+    import pyoxigraph as ox
+    build(settings, progress=False)
+    kg = KnowledgeGraph.open(settings.store_path, read_only=False)
+    passage = kg.select("SELECT ?p WHERE { ?p a <https://w3id.org/salt-kg/ontology#Passage> } LIMIT 1")[0]["p"]
+    graph = next(q.graph_name for q in kg.store.quads_for_pattern(ox.NamedNode(passage), None, None))
+    exact = ox.NamedNode("http://www.w3.org/ns/oa#exact")
+    for quad in list(kg.store.quads_for_pattern(ox.NamedNode(passage), exact, None)):
+        kg.store.remove(quad)
+    kg.store.add(ox.Quad(ox.NamedNode(passage), exact, ox.Literal("not the text"), graph))
+    report = validate_store(kg.store)
+    assert not report.conforms and "quoted text differs" in report.text
