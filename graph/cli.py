@@ -192,6 +192,68 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unresolved(args: argparse.Namespace) -> int:
+    from .dates import DateError
+    from .status import unresolved_on
+    kg = open_graph()
+    try:
+        answer = unresolved_on(kg, args.on)
+    except DateError as err:
+        fail(str(err))
+    if args.format == "json":
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    base = Settings().base_iri
+    short = lambda iri: iri[len(base):] if iri and iri.startswith(base) else iri  # noqa: E731
+    print(f"Unresolved on {answer.on}: {len(answer.issues)} issue(s) "
+          f"(an issue closed on that very day is not counted as unresolved)")
+    if answer.note:
+        print(f"  {answer.note}")
+    for issue in answer.issues:
+        broader = f" (narrower of {', '.join(short(b) for b in issue.broader)})" if issue.broader else ""
+        print(f"\n* {issue.label}  [{short(issue.issue)}]{broader}")
+        print(f"    open since {issue.since} (first evidence)")
+        if issue.note:
+            print(f"    note: {issue.note}")
+        for position in issue.positions:
+            where = f"{short(position.document)} [{position.start}:{position.end}]" if position.document else "curated"
+            quote = " ".join((position.quote or "").split())
+            print(f"    {short(position.side)}, {position.date}, {position.type}: “{quote}” — {where}")
+    if answer.closed:
+        print(f"\nClosed on or before {answer.on}:")
+        for closed in answer.closed:
+            how = "closed WITHOUT agreement" if closed.status == "ClosedWithoutAgreement" else closed.status.lower()
+            print(f"  {closed.label}  [{short(closed.issue)}]: {how} on {closed.closed_on} — {closed.closing_label}")
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from .status import UnknownIssue, resolve_issue, timeline
+    kg = open_graph()
+    base = Settings().base_iri
+    try:
+        issue = resolve_issue(kg, args.issue, base)
+    except UnknownIssue as err:
+        fail(str(err.args[0]))
+    entries = timeline(kg, issue)
+    if args.format == "json":
+        print(json.dumps({"issue": issue, "events": entries}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Timeline of {issue[len(base):] if issue.startswith(base) else issue} ({len(entries)} events)")
+    for entry in entries:
+        when = entry["earliest"] if entry["earliest"] == entry["latest"] else f"{entry['earliest']}..{entry['latest']}"
+        closing = f" → {entry['resolution']}" if entry["resolution"] else ""
+        print(f"\n{when}  {entry['type']}{closing}  ({'; '.join(entry['issues'])})")
+        if entry["actors"]:
+            print(f"    actors: {entry['actors']}")
+        if entry["quote"]:
+            doc = entry["document"][len(base):] if entry["document"].startswith(base) else entry["document"]
+            print(f"    “{' '.join(entry['quote'].split())}” — {doc} [{entry['start']}:{entry['end']}]")
+        elif entry["citation"]:
+            print(f"    {entry['label']}\n    source: {entry['citation']}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     open_graph()  # fail early and clearly if nothing is built
@@ -241,6 +303,16 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="remove documents (by id) from the graph")
     p.add_argument("ids", nargs="+")
     p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("unresolved", help="negotiation issues unresolved on a date, with their evidence")
+    p.add_argument("--on", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--format", default="text", choices=["text", "json"])
+    p.set_defaults(func=cmd_unresolved)
+
+    p = sub.add_parser("timeline", help="the dated history of one issue (and its narrower issues)")
+    p.add_argument("issue", help="issue id, e.g. heavy-missile-definition")
+    p.add_argument("--format", default="text", choices=["text", "json"])
+    p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("serve", help="serve the built graph over HTTP")
     p.add_argument("--host", default="127.0.0.1")

@@ -1,11 +1,13 @@
 """Named SPARQL queries shipped as .rq files, run on Oxigraph with bound parameters.
 
 Each query is a plain SPARQL 1.1 file in graph/queries/, so any SPARQL client gets the same
-answer as the CLI; parameters ($date, $issue, $entity) are bound by substitution.
+answer as the CLI. Parameters are written `$date`, `$issue`, `$entity`: bind one by replacing it
+with an RDF term, e.g. "1972-05-20"^^<http://www.w3.org/2001/XMLSchema#date> (`bind` does that).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,9 +35,22 @@ def load(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+def bind(sparql: str, params: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """Replace each $name parameter by its term in SPARQL syntax; fail on a missing one."""
+    def term(found: re.Match) -> str:
+        name = found.group(1)
+        if name not in params:
+            raise KeyError(f"query parameter ${name} is not bound")
+        return str(params[name])
+    return PARAMETER.sub(term, sparql)
+
+
 def run(kg: KnowledgeGraph, name: str, **params: ox.NamedNode | ox.Literal) -> list[dict]:
     """Run a named query with parameters bound; rows as dicts of plain values."""
-    return kg.select(load(name), params)
+    return kg.select(bind(load(name), params))
 
 
 def iri(value: str) -> ox.NamedNode:
@@ -44,3 +59,15 @@ def iri(value: str) -> ox.NamedNode:
 
 def xsd_date(value: str) -> ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+
+
+def unresolved_on(kg: KnowledgeGraph, on: str):
+    """Issues unresolved on a date (see graph.status.unresolved_on)."""
+    from .status import unresolved_on as answer
+    return answer(kg, on)
+
+
+def issue_timeline(kg: KnowledgeGraph, issue_iri: str) -> list[dict]:
+    """The dated history of one issue (see graph.status.timeline)."""
+    from .status import timeline
+    return timeline(kg, issue_iri)
