@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from .dates import DateMention, context_year, find_dates
 from .reader import FrusDocument
@@ -587,7 +587,7 @@ def extract_events(doc: FrusDocument, info: DocumentInfo, sentences, entity_ment
 
 # -- the whole document ------------------------------------------------------------------------
 
-def iso(value: date | None, precision_from: date | None = None) -> str | None:
+def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -716,4 +716,4 @@ def entity_json(iri: str, kind: str, registry: Registry, result: Extraction) -> 
             "mentions": []}
 
 
-__all__ = ["Extraction", "extract", "to_json", "timedelta"]
+__all__ = ["Extraction", "extract", "to_json"]

@@ -219,12 +219,11 @@ class DocumentGraph:
         add(iri, DCTERMS + "source", self.doc)
 
     def side_of(self, actor: str) -> str | None:
+        """The government an actor speaks for (a government speaks for itself)."""
         entity = self.registry.entities.get(actor)
         if entity is None:
             return None
-        if entity.kind == "organization" and entity.side is None and actor.endswith(("united-states", "soviet-union")):
-            return actor
-        return entity.side
+        return actor if entity.is_government else entity.side
 
 
 def document_quads(result: Extraction, registry: Registry) -> list[ox.Quad]:

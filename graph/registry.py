@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .config import Settings
-from .namespaces import DCTERMS, FOAF, OWL, RDF, RDFS, SALT, SCHEMA, SKOS
+from .namespaces import FOAF, OWL, RDF, RDFS, SALT, SCHEMA, SKOS
 
 
 class RegistryError(Exception):
@@ -49,6 +49,7 @@ class Entity:
     see_also: list[str] = field(default_factory=list)
     side: str | None = None
     roles: list[Role] = field(default_factory=list)
+    is_government: bool = False
 
 
 @dataclass
@@ -144,7 +145,9 @@ class Registry:
             iri=node.value, kind=kind, label=label, aliases=aliases,
             same_as=sorted(t.value for t in self._values(node, OWL + "sameAs")),
             see_also=sorted(t.value for t in self._values(node, RDFS + "seeAlso")),
-            side=self._first(node, SALT + "side"), roles=roles)
+            side=self._first(node, SALT + "side"), roles=roles,
+            is_government=any(q.object.value == SALT + "Government" for q in
+                              self.store.quads_for_pattern(node, ox.NamedNode(RDF + "type"), None)))
 
     def _role(self, node) -> Role:
         aliases = sorted(t.value for t in self._values(node, SALT + "roleAlias"))
@@ -232,4 +235,4 @@ def normalise(surface: str) -> str:
     return folded
 
 
-__all__ = ["Entity", "Issue", "Registry", "RegistryError", "Role", "DCTERMS"]
+__all__ = ["Entity", "Issue", "Registry", "RegistryError", "Role"]

@@ -100,3 +100,14 @@ def test_shacl_catches_a_quote_that_differs_from_the_text(settings):
     kg.store.add(ox.Quad(ox.NamedNode(passage), exact, ox.Literal("not the text"), graph))
     report = validate_store(kg.store)
     assert not report.conforms and "quoted text differs" in report.text
+
+
+def test_rdflib_view_over_the_same_oxigraph_store(built_seed):
+    import rdflib
+    kg = KnowledgeGraph.open(built_seed.store_path)
+    dataset = kg.as_rdflib()
+    rows = list(dataset.query("SELECT ?label WHERE { <https://w3id.org/salt-kg/person/kissinger> "
+                              "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"))
+    assert [str(r[0]) for r in rows] == ["Henry A. Kissinger"]
+    person = rdflib.URIRef("https://w3id.org/salt-kg/person/nixon")
+    assert "Richard M. Nixon" in {str(o) for o in dataset.objects(person, rdflib.RDFS.label)}
