@@ -538,6 +538,10 @@ def event_dates(doc_info: DocumentInfo, kind: str, sentence_dates: list[DateMent
     if dated:
         chosen = dated[0]
         return chosen.value, chosen.value, f"stated in the passage (“{chosen.text}”)"
+    months = [m for m in sentence_dates if m.month]
+    if months:
+        chosen = months[0]
+        return chosen.earliest, chosen.latest, f"stated to the month in the passage (“{chosen.text}”)"
     if doc_info.not_before:
         when = date.fromisoformat(doc_info.date) if doc_info.date and len(doc_info.date) == 10 else None
         earliest = doc_info.not_before if section.startswith("footnote") or not when else when

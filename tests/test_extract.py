@@ -153,3 +153,14 @@ def test_undated_backchannel_gets_an_inferred_interval(registry):
     assert events_of(data, "Deadline")[0]["date"] == "1972-03-10"
     rejected = events_of(data, "Rejection")[0]
     assert rejected["issues"] == ["issue/silo-launcher-dimensions"]
+
+
+def test_month_precision_event_is_an_interval(registry, tmp_path):
+    path = tmp_path / "frus1969-76v32-d950.txt"
+    path.write_text("950. Memorandum From Smith to Kissinger1\n\nWashington, June 2, 1972.\n\n"
+                    "In April 1972 the Soviets rejected any limit on mobile ICBMs.\n\n  1. Source: Test. Secret.\n",
+                    encoding="utf-8")
+    data = to_json(extract(read_document(path), registry), registry)
+    [rejection] = events_of(data, "Rejection")
+    assert (rejection["earliest"], rejection["latest"], rejection["date"]) == ("1972-04-01", "1972-04-30", None)
+    assert "to the month" in rejection["date_basis"]
