@@ -192,6 +192,12 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def short_iri(iri: str | None) -> str | None:
+    """An IRI under the configured base as its relative path ('issue/mobile-icbms')."""
+    base = Settings().base_iri
+    return iri[len(base):] if iri and iri.startswith(base) else iri
+
+
 def cmd_unresolved(args: argparse.Namespace) -> int:
     from .dates import DateError
     from .status import unresolved_on
@@ -203,43 +209,41 @@ def cmd_unresolved(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return 0
-    base = Settings().base_iri
-    short = lambda iri: iri[len(base):] if iri and iri.startswith(base) else iri  # noqa: E731
     print(f"Unresolved on {answer.on}: {len(answer.issues)} issue(s) "
           f"(an issue closed on that very day is not counted as unresolved)")
     if answer.note:
         print(f"  {answer.note}")
     for issue in answer.issues:
-        broader = f" (narrower of {', '.join(short(b) for b in issue.broader)})" if issue.broader else ""
-        print(f"\n* {issue.label}  [{short(issue.issue)}]{broader}")
+        broader = f" (narrower of {', '.join(short_iri(b) for b in issue.broader)})" if issue.broader else ""
+        print(f"\n* {issue.label}  [{short_iri(issue.issue)}]{broader}")
         print(f"    open since {issue.since} (first evidence)")
         if issue.note:
             print(f"    note: {issue.note}")
         for position in issue.positions:
-            where = f"{short(position.document)} [{position.start}:{position.end}]" if position.document else "curated"
+            where = (f"{short_iri(position.document)} [{position.start}:{position.end}]" if position.document
+                     else f"source: {position.citation}")
             quote = " ".join((position.quote or "").split())
-            print(f"    {short(position.side)}, {position.date}, {position.type}: “{quote}” — {where}")
+            print(f"    {short_iri(position.side)}, {position.date}, {position.type}: “{quote}” — {where}")
     if answer.closed:
         print(f"\nClosed on or before {answer.on}:")
         for closed in answer.closed:
             how = "closed WITHOUT agreement" if closed.status == "ClosedWithoutAgreement" else closed.status.lower()
-            print(f"  {closed.label}  [{short(closed.issue)}]: {how} on {closed.closed_on} — {closed.closing_label}")
+            print(f"  {closed.label}  [{short_iri(closed.issue)}]: {how} on {closed.closed_on} — {closed.closing_label}")
     return 0
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     from .status import UnknownIssue, resolve_issue, timeline
     kg = open_graph()
-    base = Settings().base_iri
     try:
-        issue = resolve_issue(kg, args.issue, base)
+        issue = resolve_issue(kg, args.issue, Settings().base_iri)
     except UnknownIssue as err:
         fail(str(err.args[0]))
     entries = timeline(kg, issue)
     if args.format == "json":
         print(json.dumps({"issue": issue, "events": entries}, ensure_ascii=False, indent=2))
         return 0
-    print(f"Timeline of {issue[len(base):] if issue.startswith(base) else issue} ({len(entries)} events)")
+    print(f"Timeline of {short_iri(issue)} ({len(entries)} events)")
     for entry in entries:
         when = entry["earliest"] if entry["earliest"] == entry["latest"] else f"{entry['earliest']}..{entry['latest']}"
         closing = f" → {entry['resolution']}" if entry["resolution"] else ""
@@ -247,8 +251,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         if entry["actors"]:
             print(f"    actors: {entry['actors']}")
         if entry["quote"]:
-            doc = entry["document"][len(base):] if entry["document"].startswith(base) else entry["document"]
-            print(f"    “{' '.join(entry['quote'].split())}” — {doc} [{entry['start']}:{entry['end']}]")
+            print(f"    “{' '.join(entry['quote'].split())}” — {short_iri(entry['document'])} "
+                  f"[{entry['start']}:{entry['end']}]")
         elif entry["citation"]:
             print(f"    {entry['label']}\n    source: {entry['citation']}")
     return 0

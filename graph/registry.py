@@ -146,8 +146,7 @@ class Registry:
             same_as=sorted(t.value for t in self._values(node, OWL + "sameAs")),
             see_also=sorted(t.value for t in self._values(node, RDFS + "seeAlso")),
             side=self._first(node, SALT + "side"), roles=roles,
-            is_government=any(q.object.value == SALT + "Government" for q in
-                              self.store.quads_for_pattern(node, ox.NamedNode(RDF + "type"), None)))
+            is_government=any(t.value == SALT + "Government" for t in self._values(node, RDF + "type")))
 
     def _role(self, node) -> Role:
         aliases = sorted(t.value for t in self._values(node, SALT + "roleAlias"))

@@ -35,6 +35,7 @@ class Position:
     document: str | None
     start: int | None
     end: int | None
+    citation: str | None = None  # for curated events, which cite a text instead of a passage
 
 
 @dataclass
@@ -103,7 +104,8 @@ def unresolved_on(kg: KnowledgeGraph, on: str | date) -> UnresolvedAnswer:
             issue.broader.append(row["broader"])
         if row["side"] and row["position"]:
             position = Position(row["side"], row["positionDate"], local(row["positionType"]), row["position"],
-                                row["quote"], row["document"], to_int(row["start"]), to_int(row["end"]))
+                                row["quote"], row["document"], to_int(row["start"]), to_int(row["end"]),
+                                row["citation"])
             if position not in issue.positions:
                 issue.positions.append(position)
     for issue in issues.values():
