@@ -1,99 +1,114 @@
-"""The FastAPI application: a read-only SPARQL 1.1 endpoint over the built graph.
+"""The FastAPI application: SPARQL endpoint, REST answers, linked-data pages, views.
 
-Queries run on Oxigraph's own engine against the store opened read-only. Updates are refused.
+`create_app()` opens the built store read-only; queries from /sparql run in killable worker
+processes, REST and linked-data lookups in-process on Oxigraph. Served by `saltkg serve`.
 """
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-import pyoxigraph as ox
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
 
-from graph.config import Settings
-from graph.store import KnowledgeGraph
+from graph import browse
 
-SELECT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+from . import linked_data, rest, sparql
+from .negotiation import wants_html
+from .pages import render
+from .services import Services
+from .settings import ServerSettings
+
+DESCRIPTION = """A knowledge graph of the SALT I arms-control negotiations (1969–1972) built from the
+*Foreign Relations of the United States*. SPARQL 1.1 at `/sparql`; every minted IRI resolves under
+this server (HTML, Turtle, JSON-LD); VoID at `/.well-known/void`."""
 
 
-def negotiate(accept: str, offered: dict, default: str) -> str:
-    """The first media type of the Accept header (by q-value) that we offer, else the default."""
-    choices = []
-    for index, part in enumerate(accept.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        quality = 1.0
-        for param in pieces[1:]:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        choices.append((-quality, index, pieces[0].lower()))
-    for _, _, media in sorted(choices):
-        if media in offered:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            return default
-    return default
+class RequestSizeLimit:
+    """Refuse request bodies larger than a limit with 413, before they are read into memory."""
 
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
 
-def create_app(store_path: Path | None = None) -> FastAPI:
-    """Build the app over a built store (read-only)."""
-    settings = Settings()
-    kg = KnowledgeGraph.open(store_path or settings.store_path)
-    app = FastAPI(title="SALT-KG", description="A knowledge graph of the SALT I negotiations (FRUS).")
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            return await self.refuse(send)
+        received = 0
 
-    def answer(query: str | None, request: Request) -> Response:
-        if not query:
-            return PlainTextResponse("missing 'query' parameter", status_code=400)
+        async def counted_receive():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise BodyTooLarge()
+            return message
+
         try:
-            results = kg.query(query)
-        except SyntaxError as err:
-            return PlainTextResponse(f"malformed SPARQL query: {err}", status_code=400)
-        accept = request.headers.get("accept", "*/*")
-        if isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
-            media = negotiate(accept, SELECT_TYPES, "application/sparql-results+json")
-            body = results.serialize(format=SELECT_TYPES[media])
-        else:
-            media = negotiate(accept, GRAPH_TYPES, "text/turtle")
-            body = ox.serialize(results, format=GRAPH_TYPES[media])
-        return Response(body, media_type=media)
+            await self.app(scope, counted_receive, send)
+        except BodyTooLarge:
+            await self.refuse(send)
 
-    @app.get("/sparql")
-    def sparql_get(request: Request, query: str | None = None) -> Response:
-        if "update" in request.query_params:
-            return PlainTextResponse("SPARQL Update is disabled: this endpoint is read-only", status_code=403)
-        return answer(query, request)
+    async def refuse(self, send) -> None:
+        body = f"request body exceeds {self.max_bytes:,} bytes".encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
-    @app.post("/sparql")
-    async def sparql_post(request: Request) -> Response:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        if content_type == "application/sparql-update":
-            return PlainTextResponse("SPARQL Update is disabled: this endpoint is read-only", status_code=403)
-        if content_type == "application/sparql-query":
-            return answer((await request.body()).decode("utf-8"), request)
-        form = await request.form()
-        if "update" in form:
-            return PlainTextResponse("SPARQL Update is disabled: this endpoint is read-only", status_code=403)
-        return answer(form.get("query"), request)
 
-    @app.get("/")
-    def home() -> JSONResponse:
-        return JSONResponse({"name": "SALT-KG", "sparql": "/sparql", "docs": "/docs",
-                             "triples": kg.triple_count(), "base_iri": settings.base_iri})
+class BodyTooLarge(Exception):
+    """A streamed request body went over the limit."""
 
+
+def create_app(store_path: Path | None = None, settings: ServerSettings | None = None) -> FastAPI:
+    """Build the app over a built store (opened read-only)."""
+    settings = settings or ServerSettings(store_path=Path(store_path) if store_path else None)
+    services = Services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        services.close()
+
+    app = FastAPI(title="SALT-KG", description=DESCRIPTION, version="0.2.0", lifespan=lifespan)
+    app.state.services = services
+    app.include_router(sparql.router)
+    app.include_router(rest.router)
+    add_home(app)
+    app.include_router(linked_data.router)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "HEAD", "POST"], allow_headers=["Accept", "Content-Type"],
+                           max_age=3600)
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     return app
+
+
+def add_home(app: FastAPI) -> None:
+    @app.get("/", response_model=None, summary="What this server offers (HTML for browsers, JSON otherwise)")
+    def home(request: Request) -> Response | dict:
+        services: Services = request.app.state.services
+        summary = services.cached("summary", lambda: summarise(services))
+        if wants_html(request.headers.get("accept")):
+            issue_list = [{"href": services.links.href(i["iri"]), "label": i["label"]}
+                          for i in browse.list_issues(services.kg)]
+            return render("home.html", title="Home", issue_list=issue_list, base_iri=services.base_iri, **summary)
+        return {"name": "SALT-KG", "base_iri": services.base_iri, **summary,
+                "endpoints": {"sparql": "/sparql", "void": "/.well-known/void", "ontology": "/ontology",
+                              "docs": "/docs", "issues": "/issues", "entities": "/entities",
+                              "documents": "/documents", "events": "/events", "search": "/search"}}
+
+
+def summarise(services: Services) -> dict:
+    kg = services.kg
+
+    def count(cls: str) -> int:
+        return int(kg.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")[0]["n"])
+    return {"triples": kg.triple_count(), "documents": count(browse.KINDS["document"]),
+            "issues": count(browse.KINDS["issue"]), "events": count(browse.KINDS["event"])}

@@ -24,6 +24,7 @@ from .config import Settings
 from .extract import Extraction, extract
 from .namespaces import ONTOLOGY_IRI
 from .rdf import document_quads, graph_iri
+from .search import build_index, index_path
 from .reader import ReadError, read_document
 from .registry import Registry
 from .store import KnowledgeGraph, swap_into_place
@@ -140,6 +141,7 @@ def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_
     inputs = collect_inputs(([*default_inputs(settings)] if include_corpus and not update else []) + list(paths))
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     temporary = temporary_store_path(settings)
+    staged_index = temporary.with_name(temporary.name + ".search")
     store = None
     try:
         store = open_working_store(settings, temporary, update)
@@ -155,12 +157,15 @@ def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_
             if not check.conforms:
                 raise BuildFailed(f"the graph does not conform to the SHACL shapes ({check.violations} "
                                   f"violations):\n{check.text[:4000]}")
+        build_index(kg, staged_index)
         store.flush()
         del kg, store
         swap_into_place(temporary, settings.store_path)
+        os.replace(staged_index, index_path(settings.build_dir))
     except BaseException:
         store = None
         shutil.rmtree(temporary, ignore_errors=True)
+        staged_index.unlink(missing_ok=True)
         raise
     report.seconds = round(time.perf_counter() - started, 3)
     report.store = str(settings.store_path)
@@ -197,4 +202,5 @@ def remove_documents(doc_ids: list[str], settings: Settings | None = None) -> li
     store.flush()
     del store
     swap_into_place(temporary, settings.store_path)
+    build_index(KnowledgeGraph.open(settings.store_path), index_path(settings.build_dir))
     return removed

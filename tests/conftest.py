@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from graph.config import PROJECT_ROOT, Settings
@@ -45,3 +51,37 @@ def built_seed(tmp_path_factory) -> Settings:
     settings = Settings(data_dir=DATA, build_dir=tmp_path_factory.mktemp("seed") / "build")
     build(settings, progress=False)
     return settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(built_seed):
+    """`saltkg serve` on a free loopback port over the built seed, stopped after the session."""
+    port = free_port()
+    env = {**os.environ, "SALTKG_BUILD": str(built_seed.build_dir), "SALTKG_DATA": str(built_seed.data_dir)}
+    process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port)], env=env,
+                               cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(url + "/", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError("server did not answer within 60 s")
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,190 @@
+"""Dereferenceable IRIs: every IRI minted under the base resolves here, as does the ontology.
+
+`/person/kissinger` describes `<base>person/kissinger`: HTML for browsers (label, types, statements,
+sources with quotes, external links), Turtle / JSON-LD / N-Triples / RDF/XML for machines, chosen
+by Accept or by a `.ttl`, `.jsonld`, `.nt`, `.rdf` suffix. The VoID description is at
+/.well-known/void and the ontology at its namespace, /ontology.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from graph import browse
+from graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDFS, SALT
+
+from .descriptions import serialize, void_description
+from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, SUFFIXES, negotiate, wants_html
+from .pages import curie, render
+from .services import Services
+
+router = APIRouter(tags=["Linked data"])
+
+MINTED = ("person", "org", "place", "issue", "document", "passage", "event", "volume", "message", "graph")
+HIDDEN = {SALT + "text"}  # shown as the document text, not as a statement
+INCOMING_LIMIT = 2000
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """A path without a format suffix, and the media type the suffix asks for."""
+    for suffix, media in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], media
+    return path, None
+
+
+def choose(request: Request, forced: str | None) -> str | None:
+    """text/html or an RDF media type for this request; None when nothing acceptable is offered."""
+    if forced:
+        return forced
+    accept = request.headers.get("accept", "*/*")
+    if wants_html(accept):
+        return "text/html"
+    return negotiate(accept, GRAPH_TYPES, "text/turtle")
+
+
+def not_acceptable() -> Response:
+    return Response("offered: text/html, " + ", ".join(GRAPH_TYPES), status_code=406, media_type="text/plain")
+
+
+def resource_triples(services: Services, iri: str) -> list[ox.Triple]:
+    """The resource's own statements and (bounded) the statements pointing to it."""
+    node = browse.term(iri, "iri")
+    outgoing = services.kg.query(f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}")
+    incoming = services.kg.query(f"CONSTRUCT {{ ?s ?p {node} }} WHERE {{ SELECT ?s ?p WHERE {{ ?s ?p {node} }} "
+                                 f"LIMIT {INCOMING_LIMIT} }}")
+    return list(outgoing) + list(incoming)
+
+
+def named_graph_triples(services: Services, iri: str) -> list[ox.Triple]:
+    node = browse.term(iri, "iri")
+    return list(services.kg.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"))
+
+
+def rdf_response(triples: list[ox.Triple], media: str) -> Response:
+    body = serialize(triples, GRAPH_TYPES[media])
+    return Response(body, media_type=CANONICAL_GRAPH.get(media, media), headers={"Vary": "Accept"})
+
+
+@router.get("/.well-known/void", name="void", summary="VoID description of the dataset")
+def void(request: Request) -> Response:
+    services = services_of(request)
+    accept = request.headers.get("accept", "*/*")
+    media = "text/turtle" if wants_html(accept) else negotiate(accept, GRAPH_TYPES, "text/turtle")
+    if media is None:
+        return not_acceptable()
+    endpoint = str(request.url_for("sparql_get"))
+    triples = services.cached(f"void {endpoint}", lambda: void_description(services.kg, services.base_iri, endpoint))
+    return rdf_response(triples, media)
+
+
+@router.get("/dataset", include_in_schema=False)
+def dataset() -> Response:
+    return RedirectResponse("/.well-known/void", status_code=303)
+
+
+@router.get("/ontology", summary="The SALT-KG ontology (HTML, Turtle, JSON-LD)")
+@router.get("/ontology.{suffix}", include_in_schema=False)
+def ontology(request: Request, suffix: str | None = None) -> Response:
+    services = services_of(request)
+    forced = SUFFIXES.get(f".{suffix}") if suffix else None
+    if suffix and forced is None:
+        return Response(f"unknown format suffix .{suffix}", status_code=404, media_type="text/plain")
+    media = choose(request, forced)
+    if media is None:
+        return not_acceptable()
+    triples = named_graph_triples(services, ONTOLOGY_IRI)
+    if media != "text/html":
+        return rdf_response(triples, media)
+    return render("ontology.html", title="Ontology", **ontology_context(triples))
+
+
+def ontology_context(triples: list[ox.Triple]) -> dict:
+    """Classes and properties of the ontology with labels, comments and domains/ranges."""
+    about: dict[str, dict[str, list[str]]] = {}
+    for triple in triples:
+        about.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, []).append(triple.object.value)
+    header = about.get(ONTOLOGY_IRI, {})
+    sections = []
+    for title, kinds in (("Classes", {OWL + "Class"}),
+                         ("Properties", {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty"})):
+        terms = []
+        for iri, values in sorted(about.items()):
+            if iri.startswith(SALT) and kinds & set(values.get(PREFIXES["rdf"] + "type", [])):
+                details = [f"{name}: {', '.join(curie(v) for v in values.get(RDFS + key, []))}"
+                           for name, key in (("subclass of", "subClassOf"), ("domain", "domain"), ("range", "range"))
+                           if values.get(RDFS + key)]
+                terms.append({"name": iri[len(SALT):], "label": first(values.get(RDFS + "label")),
+                              "comment": first(values.get(RDFS + "comment")), "details": details})
+        sections.append({"title": title, "terms": terms})
+    return {"label": first(header.get(RDFS + "label")) or "SALT-KG ontology", "iri": ONTOLOGY_IRI,
+            "namespace": SALT, "comment": first(header.get(RDFS + "comment")), "sections": sections}
+
+
+def first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+@router.get("/{kind}/{rest:path}", summary="Any minted IRI: HTML, Turtle, JSON-LD, N-Triples or RDF/XML")
+def resource(kind: str, rest: str, request: Request) -> Response:
+    services = services_of(request)
+    if kind not in MINTED:
+        return Response(f"no resource at /{kind}/{rest}", status_code=404, media_type="text/plain")
+    path, forced = split_suffix(f"{kind}/{rest}")
+    iri = services.links.iri_for_path(path)
+    media = choose(request, forced)
+    if media is None:
+        return not_acceptable()
+    if kind == "graph":
+        triples = named_graph_triples(services, iri)
+    else:
+        triples = resource_triples(services, iri) if browse.exists(services.kg, iri) else []
+    if not triples:
+        message = f"no resource {iri} in the graph"
+        if media == "text/html":
+            return render("base.html", status_code=404, title="Not found")
+        return Response(message, status_code=404, media_type="text/plain")
+    if media != "text/html":
+        return rdf_response(triples, media)
+    return render("resource.html", **resource_context(services, iri, path, kind))
+
+
+def resource_context(services: Services, iri: str, path: str, kind: str) -> dict:
+    """Everything the resource page shows, with local links for minted IRIs."""
+    kg, links = services.kg, services.links
+    label = browse.label_of(kg, iri) or path
+    properties = [value_row(links, v) for v in browse.properties(kg, iri)
+                  if v.predicate not in HIDDEN]
+    incoming = [{"href": links.href(v.value), "text": v.label or curie(v.value), "predicate": curie(v.predicate)}
+                for v in browse.incoming(kg, iri, limit=300)]
+    sources = []
+    for source in browse.sources(kg, iri):
+        if "passage" in source:
+            source = {**source, "document_href": links.href(source["document"]),
+                      "passage_href": links.href(source["passage"])}
+        sources.append(source)
+    types = [{"text": curie(t), "href": links.href(t)} for t in browse.types_of(kg, iri)]
+    formats = [("Turtle", ".ttl"), ("JSON-LD", ".jsonld"), ("N-Triples", ".nt"), ("RDF/XML", ".rdf")]
+    alternates = [{"name": name, "href": f"/{path}{suffix}", "type": SUFFIXES[suffix]} for name, suffix in formats]
+    text = browse.document_text(kg, iri) if kind == "document" else None
+    return {"title": label, "label": label, "iri": iri, "types": types, "properties": properties,
+            "incoming": incoming, "sources": sources,
+            "links": [{**link, "relation": curie(link["relation"])} for link in browse.external_links(kg, iri)],
+            "alternates": alternates, "text": text}
+
+
+def value_row(links, value: browse.Value) -> dict:
+    row = {"predicate": curie(value.predicate), "predicate_href": links.href(value.predicate)}
+    if value.is_iri:
+        row.update(text=value.label or curie(value.value), href=links.href(value.value))
+    else:
+        note = f"@{value.language}" if value.language else (curie(value.datatype) if value.datatype and
+                                                                not value.datatype.endswith("#string") else None)
+        row.update(text=value.value, href=None, note=note)
+    return row

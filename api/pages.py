@@ -1,0 +1,55 @@
+"""HTML rendering: Jinja2 templates with autoescaping, and the mapping from IRIs to local links.
+
+Every value from the graph reaches HTML through a template with autoescape on, so a label holding
+`<script>` or quotes renders as text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from graph.namespaces import ONTOLOGY_IRI, PREFIXES
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+def render(template: str, status_code: int = 200, **context) -> HTMLResponse:
+    context.setdefault("alternates", [])
+    return HTMLResponse(TEMPLATES.get_template(template).render(**context), status_code=status_code)
+
+
+def curie(iri: str) -> str:
+    """A prefixed name for an IRI in a known namespace, else the IRI."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+class Links:
+    """Turns IRIs minted under the base into links on this server; others stay as they are."""
+
+    def __init__(self, base_iri: str):
+        self.base_iri = base_iri
+
+    def href(self, iri: str) -> str:
+        if iri.startswith(ONTOLOGY_IRI):
+            return "/ontology" + iri[len(ONTOLOGY_IRI):]
+        if iri.startswith(self.base_iri):
+            return "/" + iri[len(self.base_iri):]
+        return iri
+
+    def iri_for_path(self, path: str) -> str:
+        """The minted IRI a local path stands for."""
+        return self.base_iri + path.lstrip("/")
+
+
+def json_for_script(value) -> Markup:
+    """JSON safe to place inside <script type="application/json"> (no closing tag can occur)."""
+    return Markup(json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

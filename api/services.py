@@ -1,0 +1,58 @@
+"""What the request handlers share: the store, the query workers, the search index, cached answers."""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+import pyoxigraph as ox
+
+from graph.search import SearchIndex, build_index
+from graph.store import KnowledgeGraph
+
+from .executor import QueryPool
+from .pages import Links
+from .settings import ServerSettings
+
+
+class Services:
+    """One per app: opened read-only at start, reopened after an authorised update."""
+
+    def __init__(self, settings: ServerSettings):
+        self.settings = settings
+        self.links = Links(settings.graph.base_iri)
+        self.kg = KnowledgeGraph.open(settings.store)
+        self.pool = QueryPool(settings.store, settings.query_workers, settings.query_timeout, settings.queue_wait)
+        self.update_lock = threading.Lock()
+        self.cache: dict[str, object] = {}
+
+    @property
+    def base_iri(self) -> str:
+        return self.settings.graph.base_iri
+
+    def search_index(self) -> SearchIndex | None:
+        path = self.settings.search_index
+        return SearchIndex(path) if path.exists() else None
+
+    def cached(self, key: str, compute: Callable[[], object]) -> object:
+        """A value computed once per store version (descriptions, counts)."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    def apply_update(self, sparql: str) -> None:
+        """Run a SPARQL Update on the store on disk, then reopen readers and rebuild the search index."""
+        with self.update_lock:
+            store = ox.Store(str(self.settings.store))
+            try:
+                store.update(sparql)
+                store.flush()
+            finally:
+                del store
+            self.kg = KnowledgeGraph.open(self.settings.store)
+            self.cache.clear()
+            self.pool.reload()
+            build_index(self.kg, self.settings.search_index)
+
+    def close(self) -> None:
+        self.pool.close()

@@ -1,0 +1,51 @@
+"""Server settings, read from the environment: limits, CORS, federation allowlist, admin token."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.config import Settings
+
+DEFAULT_SERVICE_HOSTS = ("query.wikidata.org", "dbpedia.org")
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Everything the HTTP layer bounds or allows; every field has a SALTKG_* variable."""
+
+    graph: Settings = field(default_factory=Settings)
+    store_path: Path | None = None
+    query_timeout: float = field(default_factory=lambda: env_float("SALTKG_QUERY_TIMEOUT", 5.0))
+    max_result_bytes: int = field(default_factory=lambda: env_int("SALTKG_MAX_RESULT_BYTES", 16 * 1024 * 1024))
+    max_request_bytes: int = field(default_factory=lambda: env_int("SALTKG_MAX_REQUEST_BYTES", 256 * 1024))
+    query_workers: int = field(default_factory=lambda: env_int("SALTKG_QUERY_WORKERS", max(2, os.cpu_count() or 2)))
+    queue_wait: float = field(default_factory=lambda: env_float("SALTKG_QUEUE_WAIT", 10.0))
+    service_hosts: tuple[str, ...] = field(default_factory=lambda: env_list("SALTKG_SERVICE_HOSTS", DEFAULT_SERVICE_HOSTS))
+    cors_origins: tuple[str, ...] = field(default_factory=lambda: env_list("SALTKG_CORS_ORIGINS", ("*",)))
+    admin_token: str | None = field(default_factory=lambda: os.environ.get("SALTKG_ADMIN_TOKEN") or None)
+    page_limit: int = field(default_factory=lambda: env_int("SALTKG_PAGE_LIMIT", 500))
+
+    @property
+    def store(self) -> Path:
+        return self.store_path or self.graph.store_path
+
+    @property
+    def search_index(self) -> Path:
+        return self.store.parent / "search.sqlite"

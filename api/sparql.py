@@ -1,0 +1,192 @@
+"""The SPARQL 1.1 Protocol endpoint: queries by GET and POST, service description, HTML query page.
+
+Queries are checked here (size, update, SERVICE allowlist) and answered by the worker pool, which
+enforces the time and result-size limits. Updates are refused unless an admin token is configured
+and presented.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from graph import queries
+
+from .descriptions import service_description, serialize
+from .executor import QueryFailed, QueryJob
+from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, negotiate, wants_html
+from .pages import curie, json_for_script, render
+from .services import Services
+from .sparql_guard import ForbiddenService, check_services, is_update
+
+router = APIRouter(tags=["SPARQL"])
+
+FORMAT_PARAMETER = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
+    "nt": "application/n-triples", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
+}
+EXAMPLE_DATE = "1972-05-20"
+READ_ONLY = ("SPARQL Update is disabled: this endpoint is read-only. An operator may enable updates by "
+             "setting SALTKG_ADMIN_TOKEN; requests must then send 'Authorization: Bearer <token>'.")
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services
+
+
+def error(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(message, status_code=status)
+
+
+def examples() -> list[dict]:
+    """Example queries for the HTML page: the shipped named queries with sample parameters, and basics."""
+    sample = {"date": queries.xsd_date(EXAMPLE_DATE),
+              "issue": queries.iri("https://w3id.org/salt-kg/issue/slbm-base-figure-48"),
+              "entity": queries.iri("https://w3id.org/salt-kg/person/kissinger")}
+    found = [{"title": "Classes and how many resources each has",
+              "query": "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"}]
+    for name in queries.available():
+        text = queries.load(name)
+        title = name.replace("-", " ")
+        if name == "unresolved-on-date":
+            title = f"Issues unresolved on {EXAMPLE_DATE} (unresolved-on-date.rq)"
+        found.append({"title": title, "query": queries.bind(text, sample)})
+    return found
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET), service description, or the HTML query page")
+def sparql_get(request: Request, query: str | None = None, format: str | None = None) -> Response:
+    services = services_of(request)
+    params = request.query_params
+    if "update" in params:
+        return error(405, "SPARQL Update must be sent by POST (and this endpoint is read-only)")
+    accept = accept_of(request, format)
+    if query is None:
+        if wants_html(accept):
+            return query_page(services, "", None)
+        return describe_service(services, request, accept)
+    return answer(services, query, accept, params.getlist("default-graph-uri"),
+                  params.getlist("named-graph-uri"), html=wants_html(accept) and format in (None, "html"))
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query or (with the admin token) update by POST")
+async def sparql_post(request: Request) -> Response:
+    services = services_of(request)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if len(body) > services.settings.max_request_bytes:
+        return error(413, f"request body exceeds {services.settings.max_request_bytes:,} bytes")
+    if content_type == "application/sparql-update":
+        return update(services, request, body.decode("utf-8", errors="replace"))
+    if content_type == "application/sparql-query":
+        params = request.query_params
+        return answer(services, body.decode("utf-8", errors="replace"), accept_of(request, params.get("format")),
+                      params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        if "update" in form:
+            return update(services, request, str(form["update"]))
+        if "query" not in form:
+            return error(400, "missing 'query' (or 'update') field")
+        return answer(services, str(form["query"]), accept_of(request, form.get("format")),
+                      [str(v) for v in form.getlist("default-graph-uri")],
+                      [str(v) for v in form.getlist("named-graph-uri")])
+    return error(415, "send application/sparql-query, application/sparql-update or an HTML form")
+
+
+def accept_of(request: Request, format: str | None) -> str:
+    """The Accept header, overridden by a `format` parameter (json, csv, turtle, …) when given."""
+    if format and format in FORMAT_PARAMETER:
+        return FORMAT_PARAMETER[format]
+    return request.headers.get("accept", "*/*")
+
+
+def answer(services: Services, query: str, accept: str, default_graphs: list[str], named_graphs: list[str],
+           html: bool = False) -> Response:
+    """Check and run one query; its results in the negotiated format, or a clear error status."""
+    settings = services.settings
+    if len(query.encode("utf-8")) > settings.max_request_bytes:
+        return error(413, f"query exceeds {settings.max_request_bytes:,} bytes")
+    if is_update(query):
+        return error(403, READ_ONLY + " (an update was sent as a query)")
+    try:
+        check_services(query, settings.service_hosts)
+    except ForbiddenService as err:
+        return error(403, str(err))
+    if html:
+        return html_answer(services, query, default_graphs, named_graphs)
+    job = QueryJob(query, accept, default_graphs, named_graphs, settings.max_result_bytes)
+    try:
+        result = services.pool.run(job)
+    except QueryFailed as err:
+        return error(err.status, ("malformed SPARQL query: " if err.status == 400 else "") + err.message)
+    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+def html_answer(services: Services, query: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
+    """The query page with the results as a table (SELECT/ASK) or Turtle text (CONSTRUCT/DESCRIBE)."""
+    accept = "application/sparql-results+json, text/turtle;q=0.9"
+    job = QueryJob(query, accept, default_graphs, named_graphs, services.settings.max_result_bytes)
+    try:
+        result = services.pool.run(job)
+    except QueryFailed as err:
+        return query_page(services, query, err.message, status=err.status)
+    if result.media_type == "text/turtle":
+        return query_page(services, query, None, graph_text=result.body.decode("utf-8"))
+    data = json.loads(result.body)
+    if "boolean" in data:
+        return query_page(services, query, None, boolean=data["boolean"])
+    columns = data["head"]["vars"]
+    rows = [[cell(services, binding.get(c)) for c in columns] for binding in data["results"]["bindings"]]
+    return query_page(services, query, None, columns=columns, rows=rows)
+
+
+def cell(services: Services, term: dict | None) -> dict:
+    if term is None:
+        return {"text": ""}
+    if term["type"] == "uri":
+        return {"text": curie(term["value"]), "href": services.links.href(term["value"])}
+    return {"text": term["value"]}
+
+
+def query_page(services: Services, query: str, message: str | None, status: int = 200, **results) -> Response:
+    settings = services.settings
+    found = examples()
+    return render("sparql.html", status_code=status, title="SPARQL", query=query, error=message,
+                  error_title="The query could not be answered", examples=found,
+                  examples_json=json_for_script(found), endpoint="/sparql", timeout=f"{settings.query_timeout:g}",
+                  max_bytes=f"{settings.max_result_bytes:,}", hosts=", ".join(settings.service_hosts) or "no host",
+                  columns=results.get("columns"), rows=results.get("rows", []),
+                  boolean=results.get("boolean"), graph_text=results.get("graph_text"))
+
+
+def describe_service(services: Services, request: Request, accept: str) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in the negotiated RDF format."""
+    media = negotiate(accept, GRAPH_TYPES, "text/turtle")
+    if media is None:
+        return error(406, "the service description is offered as " + ", ".join(GRAPH_TYPES))
+    endpoint = str(request.url_for("sparql_get"))
+    triples = services.cached(f"sd {endpoint}", lambda: service_description(
+        services.kg, endpoint, str(request.url_for("void"))))
+    return Response(serialize(triples, GRAPH_TYPES[media]), media_type=CANONICAL_GRAPH.get(media, media),
+                    headers={"Vary": "Accept"})
+
+
+def update(services: Services, request: Request, text: str) -> Response:
+    """Apply an update only for a request carrying the configured admin token."""
+    token = services.settings.admin_token
+    presented = request.headers.get("authorization", "")
+    if not token or not hmac.compare_digest(presented.encode(), f"Bearer {token}".encode()):
+        return error(403, READ_ONLY)
+    try:
+        check_services(text, services.settings.service_hosts)
+        services.apply_update(text)
+    except ForbiddenService as err:
+        return error(403, str(err))
+    except SyntaxError as err:
+        return error(400, f"malformed SPARQL update: {err}")
+    return Response(status_code=204)

@@ -1,0 +1,165 @@
+"""Full-text search: an SQLite FTS5 index of document passages and resource labels.
+
+Built from the store at the end of every build (`build/search.sqlite`), so requests look words up
+in an inverted index ranked by BM25 instead of scanning text. Passages are the paragraphs of each
+document's text, with their character offsets in that text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .store import KnowledgeGraph
+
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+TERM = re.compile(r'"([^"]*)"|(\w[\w\'’-]*)(\*?)')
+
+SCHEMA = """
+CREATE VIRTUAL TABLE entries USING fts5(
+    text, title UNINDEXED, kind UNINDEXED, iri UNINDEXED, document UNINDEXED, start UNINDEXED,
+    "end" UNINDEXED, date UNINDEXED, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+DOCUMENTS = """
+PREFIX salt: <https://w3id.org/salt-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?document ?label ?text ?date WHERE {
+  ?document salt:text ?text ; rdfs:label ?label .
+  OPTIONAL { ?document dcterms:date ?date }
+}"""
+
+LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX salt: <https://w3id.org/salt-kg/ontology#>
+SELECT ?resource (SAMPLE(?name) AS ?label) (GROUP_CONCAT(DISTINCT ?alias; separator=" | ") AS ?aliases) WHERE {
+  ?resource rdfs:label|skos:prefLabel ?name .
+  FILTER (isIRI(?resource))
+  MINUS { ?resource a salt:NegotiationEvent }
+  OPTIONAL { ?resource skos:altLabel ?alias }
+} GROUP BY ?resource"""
+
+
+@dataclass
+class Hit:
+    """One search result: a passage of a document, or a resource found by its label."""
+
+    kind: str  # passage | resource
+    iri: str
+    title: str
+    document: str | None
+    start: int | None
+    end: int | None
+    date: str | None
+    snippet: str
+    text: str
+    score: float
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank paragraph, trimmed of surrounding whitespace."""
+    spans, position = [], 0
+    for found in [*PARAGRAPH_BREAK.finditer(text), None]:
+        end = found.start() if found else len(text)
+        chunk = text[position:end]
+        if chunk.strip():
+            left = len(chunk) - len(chunk.lstrip())
+            right = len(chunk.rstrip())
+            spans.append((position + left, position + right))
+        position = found.end() if found else end
+    return spans
+
+
+def index_rows(kg: KnowledgeGraph):
+    """Every row of the index: one per paragraph of each document, one per labelled resource."""
+    for row in kg.select(DOCUMENTS):
+        text = row["text"]
+        for start, end in paragraphs(text):
+            yield (text[start:end], row["label"], "passage", row["document"], row["document"],
+                   start, end, row["date"])
+    for row in kg.select(LABELS):
+        aliases = row["aliases"] or ""
+        yield (f"{row['label']} {aliases}".strip(), row["label"], "resource", row["resource"], None,
+               None, None, None)
+
+
+def build_index(kg: KnowledgeGraph, path: Path) -> int:
+    """Write the index for a store to `path` (atomically replacing it); return the row count."""
+    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    connection = sqlite3.connect(temporary)
+    try:
+        connection.executescript(SCHEMA)
+        connection.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)", index_rows(kg))
+        connection.execute("INSERT INTO entries(entries) VALUES ('optimize')")
+        connection.commit()
+        count = connection.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    finally:
+        connection.close()
+    os.replace(temporary, path)
+    return count
+
+
+def match_expression(query: str) -> str:
+    """An FTS5 MATCH expression from user input: quoted phrases kept, words ANDed, `OR` honoured.
+
+    Every term is quoted, so FTS5 operators or punctuation typed by a user cannot break the query;
+    a trailing `*` on a word asks for a prefix match.
+    """
+    terms: list[str] = []
+    for found in TERM.finditer(query):
+        phrase, word, star = found.groups()
+        if phrase is not None:
+            if phrase.strip():
+                terms.append(f'"{phrase.strip()}"')
+        elif word == "OR":
+            if terms and terms[-1] != "OR":
+                terms.append("OR")
+        else:
+            terms.append(f'"{word}"' + star)
+    while terms and terms[-1] == "OR":
+        terms.pop()
+    return " ".join(terms)
+
+
+class SearchIndex:
+    """Read access to a built index."""
+
+    def __init__(self, path: Path):
+        if not Path(path).exists():
+            raise FileNotFoundError(f"{path}: no search index; run `saltkg build` first")
+        self.path = Path(path)
+
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+    def search(self, query: str, limit: int = 20, offset: int = 0, kind: str | None = None) -> tuple[int, list[Hit]]:
+        """The total number of matches and one page of hits, best first (BM25)."""
+        expression = match_expression(query)
+        if not expression:
+            return 0, []
+        kind_filter, params = ("AND kind = ?", [kind]) if kind else ("", [])
+        with self.connect() as connection:
+            total = connection.execute(f"SELECT COUNT(*) FROM entries WHERE entries MATCH ? {kind_filter}",
+                                       [expression, *params]).fetchone()[0]
+            rows = connection.execute(
+                f"""SELECT kind, iri, title, document, start, "end", date,
+                           snippet(entries, 0, '«', '»', '…', 24), text, bm25(entries)
+                    FROM entries WHERE entries MATCH ? {kind_filter}
+                    ORDER BY bm25(entries), iri, start LIMIT ? OFFSET ?""",
+                [expression, *params, limit, offset]).fetchall()
+        hits = [Hit(kind, iri, title, document, start, end, date, snippet, text, round(-score, 4))
+                for kind, iri, title, document, start, end, date, snippet, text, score in rows]
+        return total, hits
+
+
+def index_path(build_dir: Path) -> Path:
+    return Path(build_dir) / "search.sqlite"
