@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from graph import browse
 
-from . import linked_data, rest, sparql
+from . import linked_data, rest, sparql, views
 from .negotiation import wants_html
 from .pages import render
 from .services import Services
@@ -80,8 +80,9 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
     app.state.services = services
     app.include_router(sparql.router)
     app.include_router(rest.router)
+    app.include_router(views.router)
     add_home(app)
-    app.include_router(linked_data.router)
+    app.include_router(linked_data.router)  # last: it answers any /{kind}/{path}
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["Accept", "Content-Type"],
@@ -91,6 +92,10 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
 
 
 def add_home(app: FastAPI) -> None:
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/", response_model=None, summary="What this server offers (HTML for browsers, JSON otherwise)")
     def home(request: Request) -> Response | dict:
         services: Services = request.app.state.services

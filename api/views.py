@@ -1,0 +1,144 @@
+"""Visual views and network analysis over HTTP: /view/… pages, /analysis/… answers, network exports."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from graph import drawing, network
+
+from .rest import to_iri, valid_date
+from .services import Services
+
+router = APIRouter(tags=["Views and analysis"])
+ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services
+
+
+def projection(services: Services):
+    """The networkx projection of the current store, computed once per store version."""
+    return services.cached("network", lambda: network.project(services.kg))
+
+
+def kinds_of(types: str | None) -> set[str] | None:
+    if not types:
+        return None
+    chosen = {t.strip() for t in types.split(",") if t.strip()}
+    unknown = chosen - set(network.KINDS)
+    if unknown:
+        raise HTTPException(400, f"unknown node type(s) {', '.join(sorted(unknown))}; use {', '.join(network.KINDS)}")
+    return chosen
+
+
+def node_of(services: Services, value: str) -> str:
+    iri = to_iri(services, value)
+    if iri not in projection(services):
+        raise HTTPException(404, f"{iri} is not a node of the network")
+    return iri
+
+
+@router.get("/static/vis/{name}", include_in_schema=False)
+def vis_asset(name: str) -> Response:
+    if name not in ASSETS:
+        raise HTTPException(404, "no such asset")
+    return FileResponse(drawing.VIS_DIR / name, media_type=ASSETS[name], headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get("/view/network", response_class=HTMLResponse, summary="Interactive network of the whole negotiation")
+def view_network(request: Request, as_of: str | None = Query(None, description="YYYY-MM-DD: the graph as it stood that day"),
+                 types: str | None = Query(None, description="comma-separated node types to keep"),
+                 from_: str | None = Query(None, alias="from"), to: str | None = None,
+                 q: str | None = Query(None, description="keep nodes whose label contains this, with neighbours")) -> str:
+    services = services_of(request)
+    graph = projection(services)
+    subtitle = "the whole negotiation"
+    if as_of:
+        as_of = valid_date(as_of, "as_of")
+        graph = network.as_of(graph, services.kg, as_of)
+        subtitle = f"as of {as_of}: later events and documents hidden, issues coloured by their status that day"
+    graph = network.filtered(graph, kinds_of(types), valid_date(from_, "from"), valid_date(to, "to"), q)
+    return drawing.network_page(graph, "SALT I network", subtitle, services.links.href, served=True, as_of=as_of)
+
+
+@router.get("/view/entity/{entity_id:path}", response_class=HTMLResponse, summary="Ego network of one entity or issue")
+def view_entity(entity_id: str, request: Request, hops: int = Query(1, ge=1, le=4),
+                as_of: str | None = None) -> str:
+    services = services_of(request)
+    center = node_of(services, entity_id)
+    graph = projection(services)
+    if as_of:
+        as_of = valid_date(as_of, "as_of")
+        graph = network.as_of(graph, services.kg, as_of)
+        if center not in graph:
+            raise HTTPException(404, f"{center} is dated after {as_of}")
+    graph = network.ego(graph, center, hops)
+    label = graph.nodes[center]["label"]
+    return drawing.network_page(graph, label, f"everything within {hops} link(s)", services.links.href,
+                                served=True, as_of=as_of)
+
+
+@router.get("/view/document/{document_id}", response_class=HTMLResponse, summary="A document with its people, issues, events")
+def view_document(document_id: str, request: Request) -> str:
+    services = services_of(request)
+    center = node_of(services, to_iri(services, document_id, "document"))
+    graph = network.document_view(projection(services), center)
+    return drawing.network_page(graph, graph.nodes[center]["label"], "its people, issues, events and references",
+                                services.links.href, served=True)
+
+
+def spans(services: Services):
+    return services.cached("issue spans", lambda: drawing.issue_spans(services.kg))
+
+
+@router.get("/view/timeline", response_class=HTMLResponse, summary="Issue timeline chart")
+def view_timeline(request: Request, at: str | None = Query(None, description="draw a line at YYYY-MM-DD"),
+                  from_: str | None = Query(None, alias="from"), to: str | None = None) -> str:
+    services = services_of(request)
+    at, start, end = valid_date(at, "at"), valid_date(from_, "from"), valid_date(to, "to")
+    svg = drawing.timeline_svg(spans(services), at, start, end, services.links.href)
+    return drawing.timeline_page(svg, at, served=True, start=start, end=end)
+
+
+@router.get("/view/timeline.svg", summary="Issue timeline chart as SVG")
+def view_timeline_svg(request: Request, at: str | None = None, from_: str | None = Query(None, alias="from"),
+                      to: str | None = None) -> Response:
+    services = services_of(request)
+    svg = drawing.timeline_svg(spans(services), valid_date(at, "at"), valid_date(from_, "from"), valid_date(to, "to"))
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.get("/analysis/central", summary="Most central actors (betweenness centrality)")
+def central(request: Request, top: int = Query(10, ge=1, le=100),
+            types: str | None = Query(None, description="node types ranked (default: people and organisations)")) -> dict:
+    kinds = tuple(kinds_of(types) or ("person", "delegation", "organization"))
+    ranked = network.most_central(projection(services_of(request)), kinds, top)
+    return {"items": [r.__dict__ for r in ranked]}
+
+
+@router.get("/analysis/path", summary="Shortest chain of links between two entities")
+def path(request: Request, from_: str = Query(..., alias="from"), to: str = Query(...)) -> dict:
+    services = services_of(request)
+    steps = network.shortest_path(projection(services), node_of(services, from_), node_of(services, to))
+    return {"from": to_iri(services, from_), "to": to_iri(services, to), "length": len(steps), "steps": steps}
+
+
+@router.get("/analysis/components", summary="Connected components of the network")
+def components(request: Request) -> dict:
+    return {"items": network.components(projection(services_of(request)))}
+
+
+@router.get("/export/network.{fmt}", summary="The network as GraphML or GEXF (for Gephi)")
+def export(fmt: str, request: Request) -> Response:
+    if fmt not in ("graphml", "gexf"):
+        raise HTTPException(404, "use network.graphml or network.gexf")
+    with tempfile.TemporaryDirectory() as folder:
+        target = network.export(projection(services_of(request)), Path(folder) / f"network.{fmt}")
+        body = target.read_bytes()
+    return Response(body, media_type="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="salt-kg-network.{fmt}"'})

@@ -1,0 +1,267 @@
+"""Drawings of the graph: pyvis network pages and the issue timeline chart (SVG).
+
+pyvis builds the nodes, edges and vis-network options from the networkx projection; the page is our
+own template with vis-network inlined from the pyvis wheel (pyvis's "local"/"in_line" modes still
+fetch from a CDN), so a written file opens offline. Every text from the graph reaches the page as
+JSON inside a data script or as escaped text, never as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+import networkx as nx
+import pyvis
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pyvis.network import Network
+
+from . import status
+from .network import centrality
+from .store import KnowledgeGraph
+
+VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(default=True, default_for_string=True))
+STYLE = {  # kind: (legend label, vis shape, colour)
+    "person": ("People", "dot", "#4e79a7"),
+    "delegation": ("Delegations", "diamond", "#59a14f"),
+    "organization": ("Governments and agencies", "square", "#76b7b2"),
+    "place": ("Places", "triangleDown", "#9c755f"),
+    "document": ("Documents", "hexagon", "#b07aa1"),
+    "issue": ("Issues", "star", "#e15759"),
+    "event": ("Events", "triangle", "#f28e2b"),
+}
+STATUS_COLOURS = {"Open": "#e15759", "Agreed": "#59a14f", "ClosedWithoutAgreement": "#edc948",
+                  "Deferred": "#bab0ac", "Dropped": "#bab0ac", "NotYetRaised": "#d3d3d3"}
+OPTIONS = {
+    "physics": {"enabled": True, "solver": "forceAtlas2Based",
+                "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
+                "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True}},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 9, "color": "#777"},
+              "color": {"color": "#bbb", "highlight": "#333"}, "smooth": False},
+    "nodes": {"font": {"size": 12}},
+    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": True},
+}
+
+
+def script_json(value) -> Markup:
+    """JSON safe inside <script type="application/json">: no `<`, `>` or `&` can end the element."""
+    text = json.dumps(value, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+@lru_cache(maxsize=None)
+def vis_asset(name: str) -> str:
+    """vis-network's script or stylesheet as shipped in the pyvis wheel."""
+    return (VIS_DIR / name).read_text(encoding="utf-8")
+
+
+def tooltip(data: dict) -> str:
+    """Plain-text tooltip: label, kind and dates, status, one source quote or citation."""
+    lines = [data["label"], describe_kind(data)]
+    if data.get("status"):
+        lines.append(f"status: {data['status']}")
+    if data.get("quote"):
+        quote = " ".join(data["quote"].split())
+        lines.append(f"“{quote[:280]}{'…' if len(quote) > 280 else ''}”")
+    elif data.get("citation"):
+        lines.append(data["citation"])
+    return "\n".join(lines)
+
+
+def describe_kind(data: dict) -> str:
+    kind = data["type"] if data["kind"] == "event" else data["kind"]
+    if data.get("earliest"):
+        span = data["earliest"] if data["earliest"] == data.get("latest") else f"{data['earliest']} – {data.get('latest')}"
+        return f"{kind}, {span}"
+    return kind
+
+
+def short_label(text: str, limit: int = 38) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
+    """A pyvis Network of the projection: shape and colour by kind, size by degree centrality."""
+    net = Network(directed=True, cdn_resources="remote")
+    sizes = centrality(graph)
+    top = max(sizes.values(), default=1) or 1
+    for node, data in graph.nodes(data=True):
+        _, shape, colour = STYLE[data["kind"]]
+        if data["kind"] == "issue" and data.get("status"):
+            colour = STATUS_COLOURS.get(data["status"], colour)
+        net.add_node(node, label=short_label(data["label"]), title=tooltip(data), shape=shape, color=colour,
+                     size=10 + 30 * sizes.get(node, 0) / top, kind=data["kind"], fullLabel=data["label"],
+                     earliest=data.get("earliest") or "", latest=data.get("latest") or "",
+                     url=href(node) if href else None,
+                     borderWidth=4 if node == graph.graph.get("center") else 1)
+    for source, target, relation in graph.edges(keys=True):
+        net.add_edge(source, target, label=relation, title=relation)
+    net.options = OPTIONS
+    return net
+
+
+def network_page(graph: nx.MultiDiGraph, title: str, subtitle: str = "", href=None, served: bool = False,
+                 as_of: str | None = None, static: str = "/static/vis") -> str:
+    """The interactive page: inline vis-network when written to a file, static links when served."""
+    net = to_pyvis(graph, href)
+    nodes, edges, *_ = net.get_network_data()
+    counts = {kind: 0 for kind in STYLE}
+    for _, kind in graph.nodes(data="kind"):
+        counts[kind] += 1
+    kinds = [{"kind": k, "label": STYLE[k][0], "color": STYLE[k][2], "count": counts[k]} for k in STYLE if counts[k]]
+    payload = {"nodes": nodes, "edges": edges, "options": net.options, "kinds": kinds, "served": served}
+    inline = not served
+    return TEMPLATES.get_template("network.html").render(
+        title=title, subtitle=subtitle, served=served, as_of=as_of, inline=inline, static=static,
+        vis_js=Markup(vis_asset("vis-network.min.js")) if inline else "",
+        vis_css=Markup(vis_asset("vis-network.css")) if inline else "", data=script_json(payload))
+
+
+# -- the issue timeline -------------------------------------------------------------------------
+
+MARKS = {  # event type: (legend, shape, colour)
+    "Agreement": ("agreement", "diamond", "#59a14f"), "UnilateralStatement": ("unilateral statement", "square", "#edc948"),
+    "Proposal": ("proposal", "circle", "#4e79a7"), "Rejection": ("rejection", "cross", "#e15759"),
+    "Deferral": ("deferral", "square", "#bab0ac"),
+}
+
+
+@dataclass
+class IssueSpan:
+    """One issue's row on the chart: when it was open, how it ended, its marked events."""
+
+    iri: str
+    label: str
+    since: str | None
+    closed_on: str | None
+    status: str
+    marks: list[tuple[str, str, str]] = field(default_factory=list)  # (date, type, label)
+
+
+def issue_spans(kg: KnowledgeGraph) -> list[IssueSpan]:
+    """Every issue with first evidence, closing date and status (as the status queries derive them)."""
+    last = kg.select("PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> SELECT (MAX(?d) AS ?last) WHERE "
+                     "{ ?e sem:hasLatestEndTimeStamp ?d }")[0]["last"] or "1972-12-31"
+    final = {row["issue"]: row for row in status.status_on(kg, last[:10] if len(last) >= 10 else "1972-12-31")}
+    spans = []
+    for iri, row in final.items():
+        entries = status.timeline(kg, iri)
+        since = min((e["earliest"] for e in entries), default=None)
+        marks = [(e["earliest"], e["type"], e["label"]) for e in entries if e["type"] in MARKS]
+        spans.append(IssueSpan(iri, row["label"], since, row.get("closedOn"),
+                               row["status"] if since else "NotYetRaised", marks))
+    return sorted(spans, key=lambda s: (s.since or "9999", s.label))
+
+
+def day(value: str) -> date:
+    return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value[:7] + "-01")
+
+
+def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | None = None,
+                 end: str | None = None, href=None) -> str:
+    """An SVG chart: a bar per issue while open, marks for agreements, statements, proposals, rejections,
+    a vertical line at `at`. Dates outside [start, end] are clipped."""
+    dates = [d for s in spans for d in [s.since, s.closed_on, *[m[0] for m in s.marks]] if d]
+    if at:
+        dates.append(at)
+    first = day(start) if start else (min(map(day, dates)) - timedelta(days=7) if dates else date(1969, 11, 17))
+    last = day(end) if end else (max(map(day, dates)) + timedelta(days=7) if dates else date(1972, 5, 26))
+    if last <= first:
+        last = first + timedelta(days=1)
+    left, width, row_height, top = 300, 760, 26, 40
+    height = top + row_height * len(spans) + 90
+
+    def x(value: str) -> float:
+        clipped = min(max(day(value), first), last)
+        return left + width * (clipped - first).days / (last - first).days
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" height="{height}" '
+           f'font-family="sans-serif" font-size="12" role="img" aria-label="Issue timeline">',
+           '<rect width="100%" height="100%" fill="#fff"/>']
+    out += axis(first, last, x, top, top + row_height * len(spans))
+    for index, span in enumerate(spans):
+        y = top + index * row_height + row_height / 2
+        label = escape(short_label(span.label, 44))
+        link = escape(href(span.iri)) if href else None
+        text = f'<text x="{left - 8}" y="{y + 4}" text-anchor="end"><title>{escape(span.label)}</title>{label}</text>'
+        out.append(f'<a href="{link}">{text}</a>' if link else text)
+        if span.since:
+            x1 = x(span.since)
+            x2 = x(span.closed_on) if span.closed_on else left + width
+            colour = STATUS_COLOURS.get(span.status, "#e15759") if span.closed_on else STATUS_COLOURS["Open"]
+            tip = f"{span.label}: open from {span.since}" + (f", {span.status} on {span.closed_on}" if span.closed_on else ", still open")
+            out.append(f'<rect class="span" x="{x1:.1f}" y="{y - 6}" width="{max(x2 - x1, 2):.1f}" height="12" '
+                       f'fill="{colour}" fill-opacity="0.35" stroke="{colour}"><title>{escape(tip)}</title></rect>')
+        for when, kind, event_label in span.marks:
+            if first <= day(when) <= last:
+                out.append(mark(x(when), y, kind, f"{when} {MARKS[kind][0]}: {event_label}"))
+    if at:
+        xa = x(at)
+        out.append(f'<line class="at" x1="{xa:.1f}" x2="{xa:.1f}" y1="{top - 12}" y2="{top + row_height * len(spans)}" '
+                   f'stroke="#1d3557" stroke-width="2" stroke-dasharray="5 3"/>')
+        out.append(f'<text x="{xa:.1f}" y="{top - 16}" text-anchor="middle" fill="#1d3557">{escape(at)}</text>')
+    out += legend(top + row_height * len(spans) + 40, left)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def axis(first: date, last: date, x, y_top: float, y_bottom: float) -> list[str]:
+    """Month ticks (or year ticks for long spans) with light grid lines."""
+    parts = []
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 1 if months <= 14 else 3 if months <= 40 else 12
+    tick = date(first.year, first.month, 1)
+    while tick <= last:
+        if tick >= first and (tick.month - 1) % step == 0:
+            xt = x(tick.isoformat())
+            parts.append(f'<line x1="{xt:.1f}" x2="{xt:.1f}" y1="{y_top - 6}" y2="{y_bottom}" stroke="#eee"/>')
+            parts.append(f'<text x="{xt:.1f}" y="{y_bottom + 16}" text-anchor="middle" fill="#666">{tick:%b %Y}</text>')
+        tick = date(tick.year + tick.month // 12, tick.month % 12 + 1, 1)
+    if months == 0:
+        for offset in range(0, (last - first).days + 1, max(1, (last - first).days // 8)):
+            current = first + timedelta(days=offset)
+            xt = x(current.isoformat())
+            parts.append(f'<text x="{xt:.1f}" y="{y_bottom + 16}" text-anchor="middle" fill="#666">{current:%d %b}</text>')
+    return parts
+
+
+def mark(x: float, y: float, kind: str, tip: str) -> str:
+    _, shape, colour = MARKS[kind]
+    title = f"<title>{escape(tip)}</title>"
+    if shape == "diamond":
+        body = f'<polygon points="{x},{y - 7} {x + 7},{y} {x},{y + 7} {x - 7},{y}" fill="{colour}">{title}</polygon>'
+    elif shape == "square":
+        body = f'<rect x="{x - 5}" y="{y - 5}" width="10" height="10" fill="{colour}">{title}</rect>'
+    elif shape == "cross":
+        body = (f'<path d="M{x - 5},{y - 5} L{x + 5},{y + 5} M{x + 5},{y - 5} L{x - 5},{y + 5}" stroke="{colour}" '
+                f'stroke-width="3">{title}</path>')
+    else:
+        body = f'<circle cx="{x}" cy="{y}" r="5" fill="{colour}">{title}</circle>'
+    return f'<g class="mark" data-type="{kind}">{body}</g>'
+
+
+def legend(y: float, left: float) -> list[str]:
+    parts, x = [], left
+    for kind, (name, _, _) in MARKS.items():
+        parts.append(mark(x, y, kind, name))
+        parts.append(f'<text x="{x + 10}" y="{y + 4}">{escape(name)}</text>')
+        x += 34 + 7 * len(name)
+    x, y = left, y + 22
+    for name, colour in (("open", STATUS_COLOURS["Open"]), ("agreed", STATUS_COLOURS["Agreed"]),
+                         ("closed without agreement", STATUS_COLOURS["ClosedWithoutAgreement"])):
+        parts.append(f'<rect x="{x}" y="{y - 6}" width="18" height="12" fill="{colour}" fill-opacity="0.35" stroke="{colour}"/>')
+        parts.append(f'<text x="{x + 24}" y="{y + 4}">{escape(name)}</text>')
+        x += 40 + 7 * len(name)
+    return parts
+
+
+def timeline_page(svg: str, at: str | None, served: bool, start: str | None = None, end: str | None = None) -> str:
+    """The chart in a page, with date controls when served."""
+    return TEMPLATES.get_template("timeline.html").render(svg=Markup(svg), at=at, served=served, start=start, end=end)
