@@ -28,9 +28,11 @@ from .search import build_index, index_path
 from .reader import ReadError, read_document
 from .registry import Registry
 from .store import KnowledgeGraph, swap_into_place
+from .tei import is_tei
+from .volumes import import_volume
 from .validate import ValidationReport, validate_store
 
-DOCUMENT_SUFFIXES = (".txt",)
+DOCUMENT_SUFFIXES = (".txt", ".xml")
 
 
 class BuildFailed(Exception):
@@ -49,6 +51,7 @@ class BuildReport:
     entities: dict[str, int] = field(default_factory=dict)
     issues: int = 0
     events: dict[str, int] = field(default_factory=dict)
+    volumes: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     conforms: bool | None = None
     violations: int = 0
@@ -90,8 +93,10 @@ def extract_file(path: Path, registry: Registry) -> Extraction:
 
 def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report: BuildReport,
                   progress: bool) -> None:
-    """Extract each document into its named graph; a bad document is reported and skipped."""
-    bar = tqdm(paths, desc="documents", unit="doc", disable=not progress or len(paths) < 2,
+    """Extract each plain-text document and each TEI volume into named graphs; bad input is reported
+    and skipped, the rest goes on."""
+    texts = [p for p in paths if not is_tei(p)]
+    bar = tqdm(texts, desc="documents", unit="doc", disable=not progress or len(texts) < 2,
                leave=False, dynamic_ncols=True)
     for path in bar:
         try:
@@ -99,12 +104,58 @@ def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report
         except ReadError as err:
             report.errors.append(str(err))
             continue
-        graph = graph_iri(registry.base_iri, result.document.id)
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
-        store.extend(document_quads(result, registry))
-        report.documents += 1
-        report.warnings.extend(result.warnings)
+        store_extraction(store, result, registry, report)
+    for path in (p for p in paths if is_tei(p)):
+        add_volume(store, path, registry, report, progress)
+
+
+def store_extraction(store: ox.Store, result: Extraction, registry: Registry, report: BuildReport) -> None:
+    """Replace the document's named graph with the quads of its extraction."""
+    graph = graph_iri(registry.base_iri, result.document.id)
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    store.extend(document_quads(result, registry))
+    report.documents += 1
+    report.warnings.extend(result.warnings)
+
+
+def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildReport, progress: bool) -> None:
+    """Stream one TEI volume into the store with a progress bar; a broken file keeps what was read."""
+    bar = tqdm(total=count_documents(path), desc=Path(path).name, unit="doc", disable=not progress,
+               leave=False, dynamic_ncols=True)
+
+    def replace_volume_graph(quads: list[ox.Quad]) -> None:
+        if quads:
+            graph = quads[0].graph_name
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+            store.extend(quads)
+
+    imported = None
+    try:
+        imported = import_volume(Path(path), registry, replace_volume_graph,
+                                 lambda result, volume_registry: store_extraction(store, result, volume_registry, report),
+                                 bar.update)
+    except ReadError as err:
+        report.errors.append(str(err))
+    finally:
+        bar.close()
+    if imported and imported.volume:
+        match = imported.match
+        report.volumes.append({"volume": imported.volume.id, "path": str(path), "documents": imported.documents,
+                               "persons_merged": len(match.merged) if match else 0,
+                               "persons_new": len(match.minted) if match else 0,
+                               "persons_ambiguous": len(match.ambiguous) if match else 0})
+        report.warnings.extend(imported.warnings)
+
+
+def count_documents(path: Path) -> int | None:
+    """How many documents a volume holds, by a quick byte scan (for the progress bar only)."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(chunk.count(b'type="document"') for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return None
 
 
 def summarise(kg: KnowledgeGraph, report: BuildReport) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import Settings
+from .config import PROJECT_ROOT, Settings
 from .store import EXPORT_FORMATS, KnowledgeGraph, StoreMissing
 
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
@@ -335,6 +335,38 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score the plain-text extractor against the editors' TEI markup; print one table, write JSON."""
+    from tqdm import tqdm
+
+    from . import evaluate as evaluation_module
+    from .reader import ReadError
+    from .registry import Registry
+    settings = Settings()
+    paths = [Path(p) for p in args.volumes] or sorted((PROJECT_ROOT.parent / "shared" / "tei").glob("*.xml"))
+    if not paths:
+        fail("no TEI volume given and none found in ../shared/tei/")
+    with tqdm(desc="documents", unit="doc", disable=args.quiet, leave=False) as bar:
+        try:
+            result = evaluation_module.evaluate(paths, Registry.load(settings), not args.no_volume_lists, bar.update)
+        except ReadError as err:
+            fail(str(err))
+    judgements = {}
+    for volume in result.volumes:
+        found = Path(args.adjudication) if args.adjudication else evaluation_module.adjudication_for(
+            volume, settings.data_dir / "evaluation")
+        if found:
+            judgements.update(evaluation_module.load_adjudication(found))
+    if judgements:
+        evaluation_module.adjudicate(result, judgements)
+    print(evaluation_module.table(result))
+    output = Path(args.output or settings.build_dir / "evaluation.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    evaluation_module.write_json(result, output)
+    print(f"details: {output}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     open_graph()  # fail early and clearly if nothing is built
@@ -414,6 +446,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("args", nargs="*")
     p.add_argument("--top", type=int, default=10)
     p.set_defaults(func=cmd_analyse)
+
+    p = sub.add_parser("evaluate", help="score the extractor against the editors' markup of TEI volumes")
+    p.add_argument("volumes", nargs="*", help="FRUS TEI files (default: ../shared/tei/*.xml)")
+    p.add_argument("-o", "--output", help="JSON file to write (default: build/evaluation.json)")
+    p.add_argument("--no-volume-lists", action="store_true",
+                   help="do not give the extractor the volume's persons and terms lists")
+    p.add_argument("--adjudication", help="judgements of mentions the gold lacks (default: "
+                   "data/evaluation/{volume}.adjudication.json when present)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("serve", help="serve the built graph over HTTP")
     p.add_argument("--host", default="127.0.0.1")

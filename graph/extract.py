@@ -114,6 +114,17 @@ class NewEntity:
 
 
 @dataclass
+class KnownDate:
+    """A document date known from outside the text (e.g. a TEI dateline's attributes)."""
+
+    not_before: date | None
+    not_after: date | None
+    basis: str
+    evidence: list[Span] = field(default_factory=list)
+    place: str | None = None  # the place as named, resolved through the registry
+
+
+@dataclass
 class Extraction:
     """Everything extracted from one document."""
 
@@ -167,6 +178,12 @@ MESSAGE_REF = re.compile(
     r"(?P<id>(?-i:WH)\s?\d{3,6}|(?-i:[A-Z]{2,8}(?: [A-Z]{2,8})?) \d{2,6}|\d{2,6})(?!\d)")
 YOUR_REF = re.compile(r"\b[Yy]our (?P<id>(?:WH\s?)?\d{2,6})(?=[.,;:)\s]|$)")
 DOCUMENT_REF = re.compile(r"\bDocuments? (?P<n>\d{1,4})(?!\d)")
+FRUS_VOLUME = (r"Foreign Relations(?: of the United States)?, (?P<first>\d{4})[–-](?P<last>\d{2,4}), "
+               r"[Vv]ol(?:\.|ume) (?P<vol>[IVXLC]+)\b")
+FRUS_CITATION = re.compile(  # "Foreign Relations, 1969–1976, Vol. XXXII, SALT I, 1969–1972, Documents 317 and 316"
+    FRUS_VOLUME + r"(?:(?P<rest>(?:(?!\.\s)[^;()])*?),? Documents? (?P<docs>\d{1,4}(?:(?:, | and |, and )\d{1,4})*))?")
+FOOTNOTE_REF = re.compile(r"\b[Ff]ootnote (?P<n>\d{1,3})(?!\d)(?!,? (?:Document|thereto))")
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 DATELINE = re.compile(r"^(?P<place>[A-Z][\w .’'-]{1,40}?),\s+(?P<rest>.{0,80}?)\.?\s*$")
 ARCHIVE_NAME = re.compile(r"\s+(Presidential (Materials|Library)|Papers|Library)\b")
 PARTICIPANTS = re.compile(r"(?m)^\s*(PARTICIPANTS|Participants|PRESENT|Present):?\s*$")
@@ -298,7 +315,7 @@ def find_entity_mentions(doc: FrusDocument, registry: Registry, on: date | None,
     certain = {c[0] for _, c in raw if len(c) == 1}
     mentions = []
     for found, candidates in raw:
-        if ARCHIVE_NAME.match(doc.text, found.end()):
+        if ARCHIVE_NAME.match(doc.text, found.end()) or inside_longer_name(doc.text, found):
             continue
         if len(candidates) > 1:
             known = [c for c in candidates if c in certain]
@@ -311,9 +328,28 @@ def find_entity_mentions(doc: FrusDocument, registry: Registry, on: date | None,
         if not candidates:
             continue
         target = candidates[0]
+        by_role = registry.alias_for(found.group(0)) not in registry.entities[target].aliases
         mentions.append(Mention(found.start(), found.end(), found.group(0), target,
-                                registry.entities[target].kind, doc.section_of(found.start())))
+                                registry.entities[target].kind, doc.section_of(found.start()),
+                                "role" if by_role else None))
     return mentions
+
+
+NAME_BEFORE = re.compile(r"(?:\b[A-Z]\.|\b[A-Z][a-z]+)[ \t]$")
+NAME_AFTER = re.compile(r"[ \t][A-Z][a-z]+\b(?![.:])")
+
+
+def inside_longer_name(text: str, found: re.Match) -> bool:
+    """A one-word alias that is part of another name ('Scott' in 'B. Scott Custer') or a one-letter
+    alias inside an abbreviation ('K' in 'U.K.')."""
+    if len(found.group(0)) == 1:
+        return text[found.start() - 1:found.start()] == "." or text[found.end():found.end() + 1] == "."
+    if " " in found.group(0) or "[" in found.group(0):
+        return False
+    before = NAME_BEFORE.search(text, max(0, found.start() - 20), found.start())
+    after = NAME_AFTER.match(text, found.end())
+    initial_before = bool(before) and before.group(0).strip().endswith(".") and len(before.group(0).strip()) == 2
+    return initial_before or (bool(before) and bool(after))
 
 
 def find_issue_mentions(doc: FrusDocument, registry: Registry) -> list[Mention]:
@@ -478,14 +514,41 @@ def find_cross_references(doc: FrusDocument, registry: Registry, dates: list[Dat
             refs.append(CrossReference(found.start(), found.end(), found.group(0),
                                        message_iri(registry, found.group("id"), sender), "message",
                                        found.group("id"), None, sender, recipient))
+        refs.extend(frus_citations(doc, registry, start, end))
         for found in DOCUMENT_REF.finditer(doc.text, start, end):
-            if not doc.volume:
+            if not doc.volume or any(r.start <= found.start() < r.end for r in refs):
                 continue
             number = found.group("n")
             refs.append(CrossReference(found.start(), found.end(), found.group(0),
                                        registry.base_iri + f"document/{doc.volume}-d{number}", "document",
                                        f"Document {number}"))
+        for found in FOOTNOTE_REF.finditer(doc.text, start, end):
+            refs.append(CrossReference(found.start(), found.end(), found.group(0),
+                                       registry.base_iri + f"document/{doc.doc_id}", "footnote",
+                                       f"footnote {found.group('n')}"))
     return merge_message_dates(refs)
+
+
+def roman(numeral: str) -> int:
+    values = [ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def frus_citations(doc: FrusDocument, registry: Registry, start: int, end: int) -> list[CrossReference]:
+    """Citations of FRUS volumes ('Foreign Relations, 1969–1976, Vol. XV, …'), with any documents named."""
+    refs = []
+    for found in FRUS_CITATION.finditer(doc.text, start, end):
+        last = found.group("last")
+        volume = f"frus{found.group('first')}-{last[-2:]}v{roman(found.group('vol'))}"
+        if not found.group("docs"):
+            refs.append(CrossReference(found.start(), found.end(), found.group(0),
+                                       registry.base_iri + f"volume/{volume}", "volume", volume))
+            continue
+        for number in re.finditer(r"\d+", found.group("docs")):
+            refs.append(CrossReference(found.start(), found.end(), found.group(0),
+                                       registry.base_iri + f"document/{volume}-d{number.group(0)}", "document",
+                                       f"{volume}, Document {number.group(0)}"))
+    return refs
 
 
 def merge_message_dates(refs: list[CrossReference]) -> list[CrossReference]:
@@ -606,8 +669,8 @@ def document_date_string(not_before: date | None, not_after: date | None, basis:
     return not_before.isoformat()
 
 
-def extract(doc: FrusDocument, registry: Registry) -> Extraction:
-    """Run every extraction step over one document."""
+def extract(doc: FrusDocument, registry: Registry, known: KnownDate | None = None) -> Extraction:
+    """Run every extraction step over one document (its date taken from `known` when given)."""
     warnings = list(doc.warnings)
     text = doc.text
     source = text[doc.source_note.start:doc.source_note.end] if doc.source_note else ""
@@ -623,7 +686,10 @@ def extract(doc: FrusDocument, registry: Registry) -> Extraction:
     refs = find_cross_references(doc, registry, dates, provisional, sentences, senders, recipients)
 
     stated, place, dateline = find_dateline(doc, dates)
-    if stated:
+    if known:
+        not_before, not_after, basis, evidence = known.not_before, known.not_after, known.basis, known.evidence
+        place = known.place or place
+    elif stated:
         not_before = not_after = stated.value or stated.earliest
         basis, evidence = f"stated in the dateline (“{dateline.text}”)", [dateline]
     else:
@@ -645,7 +711,8 @@ def extract(doc: FrusDocument, registry: Registry) -> Extraction:
                             key=lambda m: m.start)
     info = DocumentInfo(
         id=doc.doc_id, number=doc.number, title=doc.title, type=kind, message_id=find_message_id(doc),
-        date=document_date_string(not_before, not_after, basis), date_basis=basis,
+        date=(iso(not_before) if not_before == not_after else None) if known else
+        document_date_string(not_before, not_after, basis), date_basis=basis,
         not_before=not_before, not_after=not_after, date_evidence=evidence,
         sender=senders, recipients=recipients, recipient_location=location,
         participants=find_participants(doc, mentions), place=place_iri, volume=doc.volume, url=doc.url,

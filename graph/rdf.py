@@ -182,7 +182,8 @@ class DocumentGraph:
         for ref in self.result.cross_references:
             passage = self.passage(Span(ref.start, ref.end, ref.text))
             self.out.add(passage, SALT + "refersTo", ref.target)
-            self.out.add(self.doc, DCTERMS + "references", ref.target)
+            if ref.target != self.doc:  # a footnote of this same document is not a cross-reference
+                self.out.add(self.doc, DCTERMS + "references", ref.target)
             if ref.kind == "message":
                 self.out.add(self.doc, SALT + "citesMessage", ref.target)
                 self.add_message(ref.target, ref.label)

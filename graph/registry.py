@@ -6,6 +6,7 @@ names, and the builder loads the same files into the graph.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,6 +51,7 @@ class Entity:
     side: str | None = None
     roles: list[Role] = field(default_factory=list)
     is_government: bool = False
+    family_name: str | None = None
 
 
 @dataclass
@@ -76,11 +78,19 @@ def spaced(pattern: str) -> str:
 
 
 def alias_regex(alias: str) -> str:
-    """A regex for an alias: apostrophes of either kind, flexible spaces, 'The' capitalised too."""
-    escaped = re.escape(alias.replace("’", "'")).replace("'", "['’]").replace(r"\ ", r"\s+")
+    """A regex for an alias: apostrophes of either kind, flexible spaces, 'The' capitalised too, and
+    later words of a name optionally in editorial brackets ('Gerry [Smith]' for 'Gerry Smith')."""
+    words = alias.replace("’", "'").split(" ")
+    parts = [re.escape(words[0])]
+    for word in words[1:]:
+        escaped = re.escape(word)
+        if word[:1].isupper() and "[" not in word:
+            escaped = rf"\[?{escaped}\]?"
+        parts.append(escaped)
+    pattern = r"\s+".join(parts).replace("'", "['’]")
     if alias.startswith("the "):
-        escaped = "[Tt]he" + escaped[3:]
-    return escaped
+        pattern = "[Tt]he" + pattern[3:]
+    return pattern
 
 
 def literal_date(term) -> date | None:
@@ -146,7 +156,8 @@ class Registry:
             same_as=sorted(t.value for t in self._values(node, OWL + "sameAs")),
             see_also=sorted(t.value for t in self._values(node, RDFS + "seeAlso")),
             side=self._first(node, SALT + "side"), roles=roles,
-            is_government=any(t.value == SALT + "Government" for t in self._values(node, RDF + "type")))
+            is_government=any(t.value == SALT + "Government" for t in self._values(node, RDF + "type")),
+            family_name=self._first(node, FOAF + "familyName"))
 
     def _role(self, node) -> Role:
         aliases = sorted(t.value for t in self._values(node, SALT + "roleAlias"))
@@ -167,6 +178,19 @@ class Registry:
             for broader in issue.broader:
                 if broader in self.issues and issue.iri not in self.issues[broader].narrower:
                     self.issues[broader].narrower.append(issue.iri)
+
+    def extended(self, entities: list[Entity], issue_patterns: dict[str, list[str]] | None = None) -> "Registry":
+        """A copy that also knows these entities (same IRI: replaced) and extra issue patterns."""
+        clone = copy.copy(self)
+        for cached in ("alias_index", "alias_pattern", "_normalised_aliases"):
+            clone.__dict__.pop(cached, None)
+        clone.entities = {**self.entities, **{e.iri: e for e in entities}}
+        clone.issues = dict(self.issues)
+        for iri, patterns in (issue_patterns or {}).items():
+            issue = self.issues[iri]
+            clone.issues[iri] = Issue(issue.iri, issue.label, sorted(set(issue.patterns) | set(patterns)),
+                                      issue.broader, issue.narrower)
+        return clone
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -231,6 +255,8 @@ def normalise(surface: str) -> str:
     folded = re.sub(r"\s+", " ", surface.replace("’", "'"))
     if folded.startswith("The "):
         folded = "the " + folded[4:]
+    if "[" in folded and not re.search(r"\w\[", folded):  # 'Gerry [Smith]' is the alias 'Gerry Smith'
+        folded = folded.replace("[", "").replace("]", "")
     return folded
 
 
