@@ -1,4 +1,4 @@
-# Two entry points: `make serve` (build the graph from data/ and serve it) and `make test`.
+# `make serve` builds the graph from data/ and serves it; `make test` runs the suite; `make bench` the benchmarks.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test clean
+.PHONY: install build serve test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,5 +25,20 @@ serve: build
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Benchmarks: their own environment, with rdflib-endpoint for comparison (never a project dependency).
+BENCH_VENV := .venv-bench
+
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[dev]' rdflib-endpoint
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/build_bench.py
+	$(BENCH_VENV)/bin/python bench/query_bench.py
+	$(BENCH_VENV)/bin/python bench/http_bench.py --documents 350 10000
+	$(BENCH_VENV)/bin/saltkg evaluate
+
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) $(BENCH_VENV) build

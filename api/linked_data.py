@@ -22,7 +22,8 @@ from .services import Services
 
 router = APIRouter(tags=["Linked data"])
 
-MINTED = ("person", "org", "place", "issue", "document", "passage", "event", "volume", "message", "graph")
+MINTED = ("person", "org", "place", "issue", "document", "passage", "event", "volume", "message", "graph",
+          "term", "glossary")
 HIDDEN = {SALT + "text"}  # shown as the document text, not as a statement
 INCOMING_LIMIT = 2000
 

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from .config import Settings
+from .derived import refresh as refresh_derived
 from .extract import Extraction, extract
 from .namespaces import ONTOLOGY_IRI
 from .rdf import document_quads, graph_iri
@@ -33,6 +34,7 @@ from .volumes import import_volume
 from .validate import ValidationReport, validate_store
 
 DOCUMENT_SUFFIXES = (".txt", ".xml")
+FLUSH_EVERY = 100
 
 
 class BuildFailed(Exception):
@@ -117,6 +119,8 @@ def store_extraction(store: ox.Store, result: Extraction, registry: Registry, re
     store.extend(document_quads(result, registry))
     report.documents += 1
     report.warnings.extend(result.warnings)
+    if report.documents % FLUSH_EVERY == 0:
+        store.flush()  # write buffered data out, so memory does not grow with the input
 
 
 def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildReport, progress: bool) -> None:
@@ -198,6 +202,7 @@ def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_
         store = open_working_store(settings, temporary, update)
         load_static_graphs(store, settings)
         add_documents(store, inputs, registry, report, progress)
+        refresh_derived(store, registry)
         if report.documents == 0 and not update:
             raise BuildFailed("no document could be read: " + ("; ".join(report.errors) or "no input"))
         kg = KnowledgeGraph(store, temporary)
@@ -250,6 +255,7 @@ def remove_documents(doc_ids: list[str], settings: Settings | None = None) -> li
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
             removed.append(doc_id)
+    refresh_derived(store, Registry.load(settings))
     store.flush()
     del store
     swap_into_place(temporary, settings.store_path)

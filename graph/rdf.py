@@ -210,6 +210,8 @@ class DocumentGraph:
             add(iri, SALT + "side", side)
         for issue in event.issues:
             add(iri, SALT + "concernsIssue", issue)
+        for issue in dict.fromkeys(b for issue in event.issues for b in self.registry.broader_closure(issue)):
+            add(iri, SALT + "bearsOn", issue)
         for issue in event.closes:
             add(iri, SALT + "closesIssue", issue)
         add(iri, SALT + "resolution", event.resolution)

@@ -80,11 +80,11 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def index_rows(kg: KnowledgeGraph):
     """Every row of the index: one per paragraph of each document, one per labelled resource."""
-    for row in kg.select(DOCUMENTS):
-        text = row["text"]
+    for row in kg.query(DOCUMENTS):  # streamed: one document's text in memory at a time
+        text, label, document = row["text"].value, row["label"].value, row["document"].value
+        day = row["date"].value if row["date"] is not None else None
         for start, end in paragraphs(text):
-            yield (text[start:end], row["label"], "passage", row["document"], row["document"],
-                   start, end, row["date"])
+            yield (text[start:end], label, "passage", document, document, start, end, day)
     for row in kg.select(LABELS):
         aliases = row["aliases"] or ""
         yield (f"{row['label']} {aliases}".strip(), row["label"], "resource", row["resource"], None,

@@ -1,41 +1,111 @@
-"""Validate the built graph against the SHACL shapes of ontology/shapes.ttl (pyshacl)."""
+"""Validate the built graph against the SHACL shapes of ontology/shapes.ttl.
+
+Two parts, so that cost grows linearly with the number of documents and memory stays bounded:
+- the shapes' SPARQL constraints (`sh:sparql` / `sh:select`) run once each on Oxigraph over the whole
+  store, restricted to the shape's target class — the same query pyshacl would run per focus node;
+- every other constraint runs in pyshacl over batches of document graphs, each batch together with
+  the graphs every document refers to (ontology, curated registry, volumes).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .config import Settings
 
+SH = "http://www.w3.org/ns/shacl#"
+DOCUMENT_GRAPHS = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a <https://w3id.org/salt-kg/ontology#Document> } }"""
+BATCH_DOCUMENTS = 25
+
 
 @dataclass
 class ValidationReport:
-    """Whether the graph conforms, with the number of violations and pyshacl's text report."""
+    """Whether the graph conforms, with the number of violations and a text report."""
 
     conforms: bool
     violations: int
     text: str
+    messages: list[str] = field(default_factory=list)
 
 
-def union_as_rdflib(store: ox.Store):
-    """Copy the union of the store's graphs into an rdflib Graph (pyshacl works on rdflib)."""
+@dataclass
+class SparqlConstraint:
+    target_class: str
+    select: str
+    message: str
+
+
+def load_shapes(path: Path):
+    """The shapes as rdflib graphs: the core (for pyshacl) and the SPARQL constraints apart."""
     import rdflib
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    graph = rdflib.Graph()
-    graph.parse(data=data.decode("utf-8"), format="nt")
-    return graph
+    shapes = rdflib.Graph().parse(str(path), format="turtle")
+    sh = rdflib.Namespace(SH)
+    constraints = []
+    for shape, _, node in list(shapes.triples((None, sh.sparql, None))):
+        select = shapes.value(node, sh.select)
+        message = shapes.value(node, sh.message)
+        for target in shapes.objects(shape, sh.targetClass):
+            constraints.append(SparqlConstraint(str(target), str(select), str(message or "SPARQL constraint")))
+        shapes.remove((shape, sh.sparql, node))
+        for triple in list(shapes.triples((node, None, None))):
+            shapes.remove(triple)
+    return shapes, constraints
 
 
-def validate_store(store: ox.Store, shapes_path: Path | None = None) -> ValidationReport:
-    """Run SHACL validation of the whole graph."""
+def check_sparql(store: ox.Store, constraints: list[SparqlConstraint]) -> list[str]:
+    """Run each SPARQL constraint once over the store on Oxigraph; one message per violating node."""
+    messages = []
+    for constraint in constraints:
+        body = constraint.select.replace("$this", "?this")
+        where = body[body.index("{") + 1:body.rindex("}")]
+        query = f"SELECT DISTINCT ?this WHERE {{ ?this a <{constraint.target_class}> . {where} }}"
+        for row in store.query(query, use_default_graph_as_union=True):
+            messages.append(f"{row['this'].value}: {constraint.message}")
+    return messages
+
+
+def graph_as_rdflib(store: ox.Store, graphs: list[ox.NamedNode]):
+    """The union of some named graphs as an rdflib Graph (pyshacl works on rdflib)."""
+    import rdflib
+    quads = []
+    for graph in graphs:
+        quads.extend(store.quads_for_pattern(None, None, None, graph))
+    data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
+
+
+def check_core(store: ox.Store, shapes, batch: int = BATCH_DOCUMENTS) -> tuple[list[str], str]:
+    """pyshacl over document graphs in batches, each with the shared context graphs."""
     import pyshacl
     import rdflib
-    shapes = rdflib.Graph().parse(str(shapes_path or Settings().ontology_dir / "shapes.ttl"), format="turtle")
-    conforms, results, text = pyshacl.validate(union_as_rdflib(store), shacl_graph=shapes,
-                                               inference="none", advanced=True)
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    violations = len(list(results.subjects(rdflib.RDF.type, sh.ValidationResult)))
-    return ValidationReport(bool(conforms), violations, text)
+    documents = [row["g"] for row in store.query(DOCUMENT_GRAPHS)]
+    document_set = {g.value for g in documents}
+    context = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in document_set]
+    if store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        context.append(ox.DefaultGraph())
+    sh = rdflib.Namespace(SH)
+    messages, texts = set(), []
+    for start in range(0, max(len(documents), 1), batch):
+        data = graph_as_rdflib(store, context + documents[start:start + batch])
+        conforms, results, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+        if not conforms:
+            texts.append(text)
+            for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
+                focus = results.value(result, sh.focusNode)
+                path = results.value(result, sh.resultPath)
+                message = results.value(result, sh.resultMessage)
+                messages.add(f"{focus}: {path or ''} {message or ''}".strip())
+    return sorted(messages), "\n".join(texts)
+
+
+def validate_store(store: ox.Store, shapes_path: Path | None = None, batch: int = BATCH_DOCUMENTS) -> ValidationReport:
+    """Run SHACL validation of the whole graph."""
+    shapes, constraints = load_shapes(shapes_path or Settings().ontology_dir / "shapes.ttl")
+    sparql_messages = check_sparql(store, constraints)
+    core_messages, core_text = check_core(store, shapes, batch)
+    messages = sparql_messages + core_messages
+    text = "\n".join(["Validation Report", f"Conforms: {not messages}"] + sparql_messages + ([core_text] if core_text else []))
+    return ValidationReport(not messages, len(messages), text, messages)

@@ -78,12 +78,17 @@ def javascript_errors(driver) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def test_offline_network_file_renders_with_expected_nodes(browser, built_seed, monkeypatch, tmp_path):
+def open_written_view(browser, built_seed, monkeypatch, tmp_path) -> None:
+    """Write the whole network with `saltkg view` and open the file as a user would."""
     monkeypatch.setenv("SALTKG_BUILD", str(built_seed.build_dir))
     page = tmp_path / "network.html"
     assert main(["view", "-o", str(page)]) == 0
     browser.get(page.as_uri())
     wait_for_layout(browser)
+
+
+def test_offline_network_file_renders_with_expected_nodes(browser, built_seed, monkeypatch, tmp_path):
+    open_written_view(browser, built_seed, monkeypatch, tmp_path)
     ids = set(browser.execute_script("return window.saltNetwork.view.getIds()"))
     assert {BASE + "person/kissinger", BASE + "issue/mobile-icbms", BASE + "document/frus1969-76v14-d247"} <= ids
     assert len(ids) > 80
@@ -96,11 +101,7 @@ def test_offline_network_file_renders_with_expected_nodes(browser, built_seed, m
 
 
 def test_filters_by_type_and_search_and_never_blank_silently(browser, built_seed, monkeypatch, tmp_path):
-    monkeypatch.setenv("SALTKG_BUILD", str(built_seed.build_dir))
-    page = tmp_path / "network.html"
-    assert main(["view", "-o", str(page)]) == 0
-    browser.get(page.as_uri())
-    wait_for_layout(browser)
+    open_written_view(browser, built_seed, monkeypatch, tmp_path)
     total = browser.execute_script("return window.saltNetwork.view.length")
     browser.find_element("css selector", "input[data-kind=person]").click()
     without_people = browser.execute_script("return window.saltNetwork.view.length")

@@ -111,3 +111,26 @@ def test_rdflib_view_over_the_same_oxigraph_store(built_seed):
     assert [str(r[0]) for r in rows] == ["Henry A. Kissinger"]
     person = rdflib.URIRef("https://w3id.org/salt-kg/person/nixon")
     assert "Richard M. Nixon" in {str(o) for o in dataset.objects(person, rdflib.RDFS.label)}
+
+
+def test_validation_finds_sparql_and_core_violations(built_seed):
+    """A wrong quote (SPARQL constraint, run on Oxigraph) and a person without label (core, pyshacl)."""
+    import pyoxigraph as ox
+
+    from graph.validate import validate_store
+    store = ox.Store()
+    original = ox.Store.read_only(str(built_seed.store_path))
+    store.extend(original)
+    base = "https://w3id.org/salt-kg/"
+    passage = next(iter(store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/ns/oa#exact"), None))).subject
+    graph = next(iter(store.quads_for_pattern(passage, None, None))).graph_name
+    for quad in list(store.quads_for_pattern(passage, ox.NamedNode("http://www.w3.org/ns/oa#exact"), None)):
+        store.remove(quad)
+    store.add(ox.Quad(passage, ox.NamedNode("http://www.w3.org/ns/oa#exact"), ox.Literal("not the text"), graph))
+    store.add(ox.Quad(ox.NamedNode(base + "person/nameless"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode("http://xmlns.com/foaf/0.1/Person"), ox.NamedNode(base + "graph/curated")))
+    report = validate_store(store, built_seed.ontology_dir / "shapes.ttl")
+    assert not report.conforms and report.violations >= 2
+    assert any(passage.value in m and "quoted text differs" in m for m in report.messages)
+    assert any("person/nameless" in m for m in report.messages)
+    assert validate_store(original, built_seed.ontology_dir / "shapes.ttl").conforms

@@ -1,0 +1,83 @@
+"""Build throughput and peak memory on TEI volumes at 1×, 10×, 100× (and, if asked, 1000×) the sample.
+
+Each size is built by `saltkg build` (extraction, RDF, Oxigraph store, SHACL validation, search index)
+in a fresh process; streaming the volume alone (`iter_volume`) is measured too, to show that reading
+does not grow with the volume. Ratios are against the 1× run measured in the same session.
+
+    .venv/bin/python bench/build_bench.py                 # 1 10 100
+    .venv/bin/python bench/build_bench.py --factors 1 10 100 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import PROJECT, tei_volume, template_volume  # noqa: E402
+
+RUNNER = """
+import json, resource, sys, time
+from pathlib import Path
+mode, path = sys.argv[1], sys.argv[2]
+started = time.perf_counter()
+if mode == "read":
+    from graph.tei import iter_volume
+    documents = sum(1 for kind, _ in iter_volume(path) if kind == "document")
+else:
+    from graph.build import build
+    from graph.config import Settings
+    report = build(Settings(build_dir=Path(sys.argv[3])), [Path(path)], include_corpus=False, progress=False,
+                   validate=mode == "build")
+    documents = report.documents
+    assert report.conforms in (True, None), report.validation_text[:2000]
+print(json.dumps({"documents": documents, "seconds": time.perf_counter() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(mode: str, volume: Path, build_dir: Path) -> dict:
+    """Run one measurement in a fresh interpreter (so peak memory is its own)."""
+    done = subprocess.run([sys.executable, "-c", RUNNER, mode, str(volume), str(build_dir)], cwd=PROJECT,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT)})
+    if done.returncode != 0:
+        raise SystemExit(f"{mode} of {volume} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--factors", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    template = template_volume()
+    print(f"template: {template.name}; baseline: the 1× run of this session")
+    print(f"{'size':>6} {'docs':>6} | {'read s':>7} {'read MB':>8} | {'build s':>8} {'docs/s':>7} "
+          f"{'s/doc vs 1×':>11} {'peak MB':>8}")
+    results, base = [], None
+    with tempfile.TemporaryDirectory() as folder:
+        for factor in args.factors:
+            volume = Path(folder) / f"volume-{factor}x.xml"
+            count = tei_volume(template, factor, volume)
+            read = measure("read", volume, Path(folder))
+            built = measure("build", volume, Path(folder) / f"build-{factor}")
+            per_doc = built["seconds"] / built["documents"]
+            base = base or per_doc
+            row = {"factor": factor, "documents": count, "read_seconds": read["seconds"], "read_peak_mb": read["peak_mb"],
+                   "build_seconds": built["seconds"], "documents_per_second": built["documents"] / built["seconds"],
+                   "seconds_per_document_ratio": per_doc / base, "build_peak_mb": built["peak_mb"]}
+            results.append(row)
+            print(f"{factor:>5}× {count:>6} | {read['seconds']:7.2f} {read['peak_mb']:8.0f} | {built['seconds']:8.1f} "
+                  f"{row['documents_per_second']:7.1f} {row['seconds_per_document_ratio']:11.2f} {built['peak_mb']:8.0f}",
+                  flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

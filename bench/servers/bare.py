@@ -1,0 +1,28 @@
+"""The baseline server: a bare FastAPI sync handler calling pyoxigraph directly (no limits, no negotiation).
+
+    BENCH_STORE=build/store uvicorn --app-dir bench/servers bare:app
+"""
+
+import os
+
+import pyoxigraph as ox
+from fastapi import FastAPI
+from fastapi.responses import Response
+
+from graph import queries
+
+store = ox.Store.read_only(os.environ["BENCH_STORE"])
+app = FastAPI()
+
+
+@app.get("/sparql")
+def sparql(query: str) -> Response:
+    results = store.query(query, use_default_graph_as_union=True)
+    return Response(results.serialize(format=ox.QueryResultsFormat.JSON), media_type="application/sparql-results+json")
+
+
+@app.get("/issues")
+def issues(unresolved_on: str) -> Response:
+    text = queries.bind(queries.load("unresolved-on-date"), {"date": queries.xsd_date(unresolved_on)})
+    results = store.query(text, use_default_graph_as_union=True)
+    return Response(results.serialize(format=ox.QueryResultsFormat.JSON), media_type="application/json")
