@@ -38,7 +38,7 @@ def load_model():
 
 def main(paths: list[str]) -> None:
     nlp, name = load_model()
-    mentions, people = Score(), Score()
+    mentions = Score()
     documents = 0
     for path in paths:
         for kind, item in iter_volume(path):

@@ -89,7 +89,6 @@ def main() -> None:
             answer = timed(lambda: unresolved_on(kg, "1971-06-01"), args.repeats)
             print(f"{size:>9} {triples:>9} {'full unresolved answer':22} {'':8} {answer:8.2f}   (two queries and "
                   f"the positions per side, as the CLI and /issues give it)", flush=True)
-            del rdflib_view, kg
 
 
 if __name__ == "__main__":

@@ -219,7 +219,7 @@ def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_
         swap_into_place(temporary, settings.store_path)
         os.replace(staged_index, index_path(settings.build_dir))
     except BaseException:
-        store = None
+        store = None  # let go of the store's files before removing them
         shutil.rmtree(temporary, ignore_errors=True)
         staged_index.unlink(missing_ok=True)
         raise

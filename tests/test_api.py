@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ServerSettings
-from graph.build import build
 
 BASE = "https://w3id.org/salt-kg/"
 QUERY = f"SELECT ?label WHERE {{ <{BASE}person/smith-gerard> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"

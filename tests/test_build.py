@@ -8,8 +8,6 @@ from graph.build import BuildFailed, build, remove_documents
 from graph.store import KnowledgeGraph
 from graph.validate import validate_store
 
-from .conftest import FIXTURES
-
 
 def all_quads(settings):
     kg = KnowledgeGraph.open(settings.store_path)
@@ -47,7 +45,7 @@ def test_each_document_has_its_own_named_graph(fixture_data):
     kg = KnowledgeGraph.open(fixture_data.store_path)
     assert f"{base}graph/frus1969-76v32-d902" not in kg.named_graphs()
     assert f"{base}graph/frus1969-76v32-d901" in kg.named_graphs()
-    assert not kg.select(f"SELECT ?d WHERE {{ ?d <http://purl.org/dc/terms/identifier> 'frus1969-76v32-d902' }}")
+    assert not kg.select("SELECT ?d WHERE { ?d <http://purl.org/dc/terms/identifier> 'frus1969-76v32-d902' }")
 
 
 def test_update_re_extracts_one_document(fixture_data):
@@ -117,7 +115,6 @@ def test_validation_finds_sparql_and_core_violations(built_seed):
     """A wrong quote (SPARQL constraint, run on Oxigraph) and a person without label (core, pyshacl)."""
     import pyoxigraph as ox
 
-    from graph.validate import validate_store
     store = ox.Store()
     original = ox.Store.read_only(str(built_seed.store_path))
     store.extend(original)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 import tracemalloc
 
 import pytest
@@ -15,7 +13,7 @@ from graph.store import KnowledgeGraph
 from graph.tei import iter_volume, split_name
 from graph.volumes import match_persons
 
-from .conftest import DATA, FIXTURES, PROJECT_ROOT, SHARED
+from .conftest import DATA, FIXTURES, SHARED
 
 VOLUME = FIXTURES / "tei" / "frus1969-76v99-test.xml"
 BASE = "https://w3id.org/salt-kg/"
