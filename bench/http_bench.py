@@ -36,7 +36,8 @@ from graph import queries  # noqa: E402
 BASE = "https://w3id.org/salt-kg/"
 HERE = Path(__file__).resolve().parent
 UNRESOLVED = queries.bind(queries.load("unresolved-on-date"), {"date": queries.xsd_date("1971-06-01")})
-NEIGHBOURHOOD = queries.bind(queries.load("entity-neighbourhood"), {"entity": queries.iri(BASE + "person/synthetic-3")})
+NEIGHBOURHOOD = queries.bind(queries.load("entity-neighbourhood"), {"entity": queries.iri(BASE + "person/synthetic-15")})
+HUB = queries.bind(queries.load("entity-neighbourhood"), {"entity": queries.iri(BASE + "person/synthetic-3")})
 
 
 def free_port() -> int:
@@ -131,6 +132,7 @@ def main() -> None:
                 for request, path_of, params in (
                         ("sparql unresolved-on-date", lambda s: "/sparql" if s != "rdflib-endpoint" else "/", {"query": UNRESOLVED}),
                         ("sparql person neighbourhood", lambda s: "/sparql" if s != "rdflib-endpoint" else "/", {"query": NEIGHBOURHOOD}),
+                        ("sparql hub neighbourhood", lambda s: "/sparql" if s != "rdflib-endpoint" else "/", {"query": HUB}),
                         ("/issues?unresolved_on=", lambda s: "/issues" if s != "rdflib-endpoint" else None,
                          {"unresolved_on": "1971-06-01"})):
                     for name, (port, _) in servers.items():
