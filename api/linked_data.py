@@ -176,7 +176,8 @@ def resource_context(services: Services, iri: str, path: str, kind: str) -> dict
     text = browse.document_text(kg, iri) if kind == "document" else None
     return {"title": label, "label": label, "iri": iri, "types": types, "properties": properties,
             "incoming": incoming, "sources": sources,
-            "links": [{**link, "relation": curie(link["relation"])} for link in browse.external_links(kg, iri)],
+            "links": [{**link, "relation": curie(link["relation"])} for link in browse.external_links(kg, iri)
+                      if link["iri"].startswith(("http://", "https://"))],
             "alternates": alternates, "text": text}
 
 

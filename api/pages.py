@@ -39,11 +39,13 @@ class Links:
         self.base_iri = base_iri
 
     def href(self, iri: str) -> str:
+        """A link target: local for minted IRIs, the IRI for http(s) ones, nothing for other schemes
+        (an IRI such as `javascript:…` in the data must never become a live link)."""
         if iri.startswith(ONTOLOGY_IRI):
             return "/ontology" + iri[len(ONTOLOGY_IRI):]
         if iri.startswith(self.base_iri):
             return "/" + iri[len(self.base_iri):]
-        return iri
+        return iri if iri.startswith(("http://", "https://")) else ""
 
     def iri_for_path(self, path: str) -> str:
         """The minted IRI a local path stands for."""

@@ -173,7 +173,8 @@ def test_admin_token_enables_updates_and_labels_are_escaped(built_seed, tmp_path
     settings = ServerSettings(graph=graph, admin_token="s3cret", query_workers=1)
     evil = '<script>alert("x")</script> & "quoted"'
     update = (f'INSERT DATA {{ GRAPH <{BASE}graph/test> {{ <{BASE}person/evil> a <http://xmlns.com/foaf/0.1/Person> ; '
-              f'<http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(evil)} }} }}')
+              f'<http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(evil)} ; '
+              f'<http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(1)> }} }}')
     with TestClient(create_app(settings=settings)) as client:
         assert client.post("/sparql", data={"update": update}).status_code == 403
         assert client.post("/sparql", data={"update": update},
@@ -184,6 +185,7 @@ def test_admin_token_enables_updates_and_labels_are_escaped(built_seed, tmp_path
         assert page.status_code == 200
         assert "<script>alert" not in page.text
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quoted&#34;" in page.text
+        assert 'href="javascript:' not in page.text, "an IRI of another scheme never becomes a live link"
         found = client.get("/sparql", params={"query": f"SELECT ?l WHERE {{ <{BASE}person/evil> ?p ?l }}"}).json()
         assert found["results"]["bindings"], "the query workers see the update"
         assert client.get("/search", params={"q": "alert"}).json()["total"] >= 1
