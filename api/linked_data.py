@@ -18,7 +18,7 @@ from graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDFS, SALT
 from .descriptions import serialize, void_description
 from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, SUFFIXES, negotiate, wants_html
 from .pages import curie, render
-from .services import Services
+from .services import Services, services_of
 
 router = APIRouter(tags=["Linked data"])
 
@@ -27,9 +27,6 @@ MINTED = ("person", "org", "place", "issue", "document", "passage", "event", "vo
 HIDDEN = {SALT + "text"}  # shown as the document text, not as a statement
 INCOMING_LIMIT = 2000
 
-
-def services_of(request: Request) -> Services:
-    return request.app.state.services
 
 
 def split_suffix(path: str) -> tuple[str, str | None]:

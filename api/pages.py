@@ -6,12 +6,10 @@ Every value from the graph reaches HTML through a template with autoescape on, s
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES
 
@@ -50,8 +48,3 @@ class Links:
     def iri_for_path(self, path: str) -> str:
         """The minted IRI a local path stands for."""
         return self.base_iri + path.lstrip("/")
-
-
-def json_for_script(value) -> Markup:
-    """JSON safe to place inside <script type="application/json"> (no closing tag can occur)."""
-    return Markup(json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

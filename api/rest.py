@@ -15,16 +15,13 @@ from graph.dates import DateError, parse_iso_date
 
 from .pages import render
 from .negotiation import wants_html
-from .services import Services
+from .services import Services, services_of
 
 router = APIRouter(tags=["REST"])
 
 Limit = Query(50, ge=1, le=500, description="page size (at most 500)")
 Offset = Query(0, ge=0, description="items to skip")
 
-
-def services_of(request: Request) -> Services:
-    return request.app.state.services
 
 
 def page(request: Request, items: list, limit: int, offset: int, **extra) -> dict:

@@ -15,6 +15,11 @@ from .pages import Links
 from .settings import ServerSettings
 
 
+def services_of(request) -> "Services":
+    """The app's shared services, from a request."""
+    return request.app.state.services
+
+
 class Services:
     """One per app: opened read-only at start, reopened after an authorised update."""
 

@@ -14,12 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from graph import queries
+from graph.drawing import script_json
 
 from .descriptions import service_description, serialize
 from .executor import QueryFailed, QueryJob
 from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, negotiate, wants_html
-from .pages import curie, json_for_script, render
-from .services import Services
+from .pages import curie, render
+from .services import Services, services_of
 from .sparql_guard import ForbiddenService, check_services, is_update
 
 router = APIRouter(tags=["SPARQL"])
@@ -34,19 +35,15 @@ READ_ONLY = ("SPARQL Update is disabled: this endpoint is read-only. An operator
              "setting SALTKG_ADMIN_TOKEN; requests must then send 'Authorization: Bearer <token>'.")
 
 
-def services_of(request: Request) -> Services:
-    return request.app.state.services
-
 
 def error(status: int, message: str) -> PlainTextResponse:
     return PlainTextResponse(message, status_code=status)
 
 
-def examples() -> list[dict]:
+def examples(base_iri: str) -> list[dict]:
     """Example queries for the HTML page: the shipped named queries with sample parameters, and basics."""
-    sample = {"date": queries.xsd_date(EXAMPLE_DATE),
-              "issue": queries.iri("https://w3id.org/salt-kg/issue/slbm-base-figure-48"),
-              "entity": queries.iri("https://w3id.org/salt-kg/person/kissinger")}
+    sample = {"date": queries.xsd_date(EXAMPLE_DATE), "issue": queries.iri(base_iri + "issue/slbm-base-figure-48"),
+              "entity": queries.iri(base_iri + "person/kissinger")}
     found = [{"title": "Classes and how many resources each has",
               "query": "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"}]
     for name in queries.available():
@@ -155,10 +152,10 @@ def cell(services: Services, term: dict | None) -> dict:
 
 def query_page(services: Services, query: str, message: str | None, status: int = 200, **results) -> Response:
     settings = services.settings
-    found = examples()
+    found = examples(services.base_iri)
     return render("sparql.html", status_code=status, title="SPARQL", query=query, error=message,
                   error_title="The query could not be answered", examples=found,
-                  examples_json=json_for_script(found), endpoint="/sparql", timeout=f"{settings.query_timeout:g}",
+                  examples_json=script_json(found), endpoint="/sparql", timeout=f"{settings.query_timeout:g}",
                   max_bytes=f"{settings.max_result_bytes:,}", hosts=", ".join(settings.service_hosts) or "no host",
                   columns=results.get("columns"), rows=results.get("rows", []),
                   boolean=results.get("boolean"), graph_text=results.get("graph_text"))

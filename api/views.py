@@ -11,14 +11,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from graph import drawing, network
 
 from .rest import to_iri, valid_date
-from .services import Services
+from .services import Services, services_of
 
 router = APIRouter(tags=["Views and analysis"])
 ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
 
-
-def services_of(request: Request) -> Services:
-    return request.app.state.services
 
 
 def projection(services: Services):

@@ -111,12 +111,16 @@ def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report
         add_volume(store, path, registry, report, progress)
 
 
-def store_extraction(store: ox.Store, result: Extraction, registry: Registry, report: BuildReport) -> None:
-    """Replace the document's named graph with the quads of its extraction."""
-    graph = graph_iri(registry.base_iri, result.document.id)
+def replace_graph(store: ox.Store, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+    """Put `quads` in place of whatever the named graph held."""
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
-    store.extend(document_quads(result, registry))
+    store.extend(quads)
+
+
+def store_extraction(store: ox.Store, result: Extraction, registry: Registry, report: BuildReport) -> None:
+    """Replace the document's named graph with the quads of its extraction."""
+    replace_graph(store, graph_iri(registry.base_iri, result.document.id), document_quads(result, registry))
     report.documents += 1
     report.warnings.extend(result.warnings)
     if report.documents % FLUSH_EVERY == 0:
@@ -128,16 +132,9 @@ def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildRep
     bar = tqdm(total=count_documents(path), desc=Path(path).name, unit="doc", disable=not progress,
                leave=False, dynamic_ncols=True)
 
-    def replace_volume_graph(quads: list[ox.Quad]) -> None:
-        if quads:
-            graph = quads[0].graph_name
-            if store.contains_named_graph(graph):
-                store.remove_graph(graph)
-            store.extend(quads)
-
     imported = None
     try:
-        imported = import_volume(Path(path), registry, replace_volume_graph,
+        imported = import_volume(Path(path), registry, lambda quads: replace_graph(store, quads[0].graph_name, quads),
                                  lambda result, volume_registry: store_extraction(store, result, volume_registry, report),
                                  bar.update)
     except ReadError as err:

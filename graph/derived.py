@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .namespaces import DCTERMS, PROV, RDFS, SALT
+from .namespaces import DCTERMS, PROV, RDFS, SALT, SEM
 from .registry import Registry
 
-SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
-CURATED_CONCERNS = f"SELECT ?event ?issue WHERE {{ GRAPH ?g {{ ?event <{SALT}concernsIssue> ?issue }} FILTER (?g = $curated) }}"
 FIRST_EVIDENCE = f"""SELECT ?issue (MIN(?begins) AS ?first) (MIN(?ends) AS ?firstEnds) WHERE {{
   ?event <{SALT}bearsOn> ?issue ; <{SEM}hasEarliestBeginTimeStamp> ?begins ; <{SEM}hasLatestEndTimeStamp> ?ends .
 }} GROUP BY ?issue"""
@@ -32,9 +30,8 @@ def refresh(store: ox.Store, registry: Registry) -> int:
     quads = [ox.Quad(graph, ox.NamedNode(RDFS + "comment"), ox.Literal(
         "Derived at build time from salt:concernsIssue, skos:broader and the events' dates."), graph),
         ox.Quad(graph, ox.NamedNode(PROV + "wasGeneratedBy"), ox.Literal("saltkg build"), graph)]
-    curated = ox.NamedNode(registry.base_iri + "graph/curated")
-    query = CURATED_CONCERNS.replace("$curated", str(curated))
-    for row in store.query(query):
+    curated = f"<{registry.base_iri}graph/curated>"
+    for row in store.query(f"SELECT ?event ?issue WHERE {{ GRAPH {curated} {{ ?event <{SALT}concernsIssue> ?issue }} }}"):
         for issue in registry.broader_closure(row["issue"].value):
             quads.append(ox.Quad(row["event"], ox.NamedNode(SALT + "bearsOn"), ox.NamedNode(issue), graph))
     store.extend(quads)

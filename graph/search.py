@@ -13,9 +13,9 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .reader import split_paragraphs
 from .store import KnowledgeGraph
 
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 TERM = re.compile(r'"([^"]*)"|(\w[\w\'’-]*)(\*?)')
 
 SCHEMA = """
@@ -64,26 +64,12 @@ class Hit:
         return asdict(self)
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank paragraph, trimmed of surrounding whitespace."""
-    spans, position = [], 0
-    for found in [*PARAGRAPH_BREAK.finditer(text), None]:
-        end = found.start() if found else len(text)
-        chunk = text[position:end]
-        if chunk.strip():
-            left = len(chunk) - len(chunk.lstrip())
-            right = len(chunk.rstrip())
-            spans.append((position + left, position + right))
-        position = found.end() if found else end
-    return spans
-
-
 def index_rows(kg: KnowledgeGraph):
     """Every row of the index: one per paragraph of each document, one per labelled resource."""
     for row in kg.query(DOCUMENTS):  # streamed: one document's text in memory at a time
         text, label, document = row["text"].value, row["label"].value, row["document"].value
         day = row["date"].value if row["date"] is not None else None
-        for start, end in paragraphs(text):
+        for start, end in split_paragraphs(text, 0, len(text)):
             yield (text[start:end], label, "passage", document, document, start, end, day)
     for row in kg.select(LABELS):
         aliases = row["aliases"] or ""

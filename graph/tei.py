@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
-from .reader import Footnote, FrusDocument, ReadError
+from .reader import Footnote, FrusDocument, ReadError, split_paragraphs
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -443,7 +443,7 @@ def flatten_document(div: ET.Element, volume: VolumeInfo) -> TeiDocument:
             dateline = read_dateline(child, flat, before + (2 if before > body_start else 0), where)
         signers += [s.get("corresp", "").lstrip("#") for s in child.iter(f"{TEI}signed") if s.get("corresp")]
         if flat.length > before:
-            paragraphs.extend(block_spans(flat.text, before, flat.length))
+            paragraphs.extend(split_paragraphs(flat.text, before, flat.length))
     flat.trim_trailing_space()
     body_end = flat.length
     footnotes = write_footnotes(flat)
@@ -468,21 +468,6 @@ def fix_dateline_span(dateline: Dateline, text: str) -> Dateline:
     if found >= 0:
         dateline.start, dateline.end = found, found + len(dateline.text)
     return dateline
-
-
-def block_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The paragraphs written between two offsets (blank-line separated), trimmed."""
-    spans, position = [], start
-    for piece in text[start:end].split("\n\n"):
-        stripped = piece.strip()
-        if stripped:
-            offset = text.index(stripped, position)
-            spans.append((offset, offset + len(stripped)))
-            position = offset + len(stripped)
-        else:
-            position += len(piece)
-        position += 2 if position < end else 0
-    return spans
 
 
 def write_footnotes(flat: Flattener) -> list[Footnote]:
