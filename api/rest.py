@@ -83,7 +83,8 @@ def issues(request: Request, unresolved_on: str | None = Query(None, description
 def unresolved_page(services: Services, request: Request, answer: status.UnresolvedAnswer) -> Response:
     """The unresolved-on-date answer as a page a historian can read, with every passage quoted."""
     links = services.links
-    labels = {row["iri"]: row["label"] for row in browse.find_entities(services.kg)}
+    sides = {p.side for issue in answer.issues for p in issue.positions}
+    labels = {side: browse.label_of(services.kg, side) or side for side in sides}
     issues = []
     for issue in answer.issues:
         positions = [{**p.__dict__, "side_label": labels.get(p.side, p.side), "event_href": links.href(p.event),

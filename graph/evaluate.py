@@ -23,7 +23,7 @@ from pathlib import Path
 from .extract import extract
 from .registry import Registry
 from .tei import TeiDocument, TeiPerson, TeiTerm, VolumeInfo, iter_volume
-from .volumes import issue_patterns, match_persons, ref_target, volume_entities
+from .volumes import ref_target, with_volume_lists
 
 
 @dataclass
@@ -191,10 +191,8 @@ def evaluate(paths: list[Path], registry: Registry, use_volume_lists: bool = Tru
                 terms = item
             elif kind == "document":
                 if volume_registry is None:
-                    match = match_persons(persons, registry, volume)
-                    volume_registry = registry.extended(
-                        volume_entities(persons, terms, match, registry), issue_patterns(terms, registry)) \
-                        if use_volume_lists else registry
+                    match, volume_registry = with_volume_lists(persons, terms, registry, volume)
+                    volume_registry = volume_registry if use_volume_lists else registry
                 evaluation.documents.append(score_document(item, volume_registry, match.iris, volume))
                 if progress:
                     progress(1)

@@ -139,6 +139,15 @@ def match_persons(persons: list[TeiPerson], registry: Registry, volume: VolumeIn
     return result
 
 
+def with_volume_lists(persons: list[TeiPerson], terms: list[TeiTerm], registry: Registry,
+                      volume: VolumeInfo) -> tuple[PersonMatch, Registry]:
+    """The persons list joined to the registry, and a registry that also knows the volume's people
+    and reads its abbreviations (what the importer and the evaluator both extract with)."""
+    match = match_persons(persons, registry, volume)
+    extended = registry.extended(volume_entities(persons, terms, match, registry), issue_patterns(terms, registry))
+    return match, extended
+
+
 def volume_entities(persons: list[TeiPerson], terms: list[TeiTerm], match: PersonMatch,
                     registry: Registry) -> list[Entity]:
     """Registry entities for the volume's people: merged ones gain the volume's name forms."""
@@ -349,14 +358,12 @@ def import_volume(path: Path, registry: Registry, on_quads, on_extraction, progr
     def prepare() -> Registry:
         nonlocal volume_registry, term_iris
         if volume_registry is None:
-            report.match = match_persons(persons, registry, report.volume)
+            report.match, volume_registry = with_volume_lists(persons, terms, registry, report.volume)
             report.warnings.extend(f"{path}: {note}" for note in report.match.notes)
             for person_id, candidates in report.match.ambiguous:
                 report.warnings.append(f"{path}: person {person_id} matches several known people "
                                        f"({', '.join(registry.relative(c) for c in candidates)}); not merged")
             term_iris = term_iri_map(terms, report.volume, registry.base_iri)
-            volume_registry = registry.extended(volume_entities(persons, terms, report.match, registry),
-                                                issue_patterns(terms, registry))
             on_quads(volume_quads(report.volume, persons, terms, report.match, term_iris, registry))
         return volume_registry
 
