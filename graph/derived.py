@@ -4,25 +4,45 @@
   get it as they are written; curated events here).
 - `salt:firstEvidenceBegins` / `salt:firstEvidenceEnds`: per issue, the earliest begin and end of the
   events bearing on it — the "open since" of the status queries, which no longer scan every event.
+- `salt:PositionWindow`: consecutive days and the position events that can be a side's latest on an
+  open issue on one of them (each side's latest before the window, and those within it), so "the latest
+  position on D" reads one window's candidates, looked up by the day, instead of every position up to D.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
 import pyoxigraph as ox
 
-from .namespaces import DCTERMS, PROV, RDFS, SALT, SEM
+from .namespaces import DCTERMS, PROV, RDF, RDFS, SALT, SEM, XSD
 from .registry import Registry
 
 FIRST_EVIDENCE = f"""SELECT ?issue (MIN(?begins) AS ?first) (MIN(?ends) AS ?firstEnds) WHERE {{
   ?event <{SALT}bearsOn> ?issue ; <{SEM}hasEarliestBeginTimeStamp> ?begins ; <{SEM}hasLatestEndTimeStamp> ?ends .
 }} GROUP BY ?issue"""
 
+WINDOW_FLOOR = 64  # positions a window may take within it, at least
+
+POSITION_KINDS = ("PositionStatement", "Proposal", "Rejection", "IssueRaised", "Agreement",
+                  "UnilateralStatement", "Demarche")
+
+POSITIONS = f"""SELECT ?event ?issue ?side ?when WHERE {{
+  VALUES ?kind {{ {' '.join(f'<{SALT}{kind}>' for kind in POSITION_KINDS)} }}
+  ?event a ?kind ; <{SALT}bearsOn> ?issue ; <{SALT}side> ?side ; <{SEM}hasLatestEndTimeStamp> ?when .
+}}"""
+
+FIRST_CLOSING = f"""SELECT ?issue (MIN(?closed) AS ?first) WHERE {{
+  ?closing <{SALT}closesIssue> ?issue ; <{SEM}hasLatestEndTimeStamp> ?closed .
+}} GROUP BY ?issue"""
 
 def derived_graph(base_iri: str) -> ox.NamedNode:
     return ox.NamedNode(base_iri + "graph/derived")
 
 
-def refresh(store: ox.Store, registry: Registry) -> int:
+def refresh(store: ox.Store, registry: Registry, window_floor: int = WINDOW_FLOOR) -> int:
     """Recompute the derived graph from the store as it now is; return its number of quads."""
     graph = derived_graph(registry.base_iri)
     if store.contains_named_graph(graph):
@@ -41,4 +61,100 @@ def refresh(store: ox.Store, registry: Registry) -> int:
         ox.Quad(row["issue"], ox.NamedNode(SALT + "firstEvidenceEnds"), row["firstEnds"], graph))])
     store.add(ox.Quad(graph, ox.NamedNode(DCTERMS + "description"), ox.Literal(
         f"{len(first)} issues with first evidence"), graph))
-    return len(quads) + 2 * len(first) + 1
+    windows = position_window_quads(store, graph, window_floor)
+    store.extend(windows)
+    return len(quads) + 2 * len(first) + 1 + len(windows)
+
+
+def position_window_quads(store: ox.Store, graph: ox.NamedNode, floor: int = WINDOW_FLOOR) -> list[ox.Quad]:
+    """The salt:PositionWindow index of the store's positions: the days each window covers, its candidates."""
+    positions: list[tuple[str, Pair, ox.NamedNode]] = []
+    for row in store.query(POSITIONS, use_default_graph_as_union=True):
+        positions.append((row["when"].value[:10], (row["issue"].value, row["side"].value), row["event"]))
+    if not positions:
+        return []
+    closings = {row["issue"].value: row["first"].value[:10]
+                for row in store.query(FIRST_CLOSING, use_default_graph_as_union=True)}
+    windows = position_windows(positions, closings, floor)
+    quads = []
+    for index, window in enumerate(windows):
+        node = ox.BlankNode(f"window-{window.start}")  # named so that rebuilding gives the same graph
+        after = windows[index + 1].start if index + 1 < len(windows) else None
+        last = day_before(after) if after else window.last_day
+        quads.append(ox.Quad(node, ox.NamedNode(RDF + "type"), ox.NamedNode(SALT + "PositionWindow"), graph))
+        quads.append(ox.Quad(node, ox.NamedNode(SALT + "windowStart"), date_literal(window.start), graph))
+        quads.append(ox.Quad(node, ox.NamedNode(SALT + "windowEnd"), date_literal(last), graph))
+        quads.extend(ox.Quad(node, ox.NamedNode(SALT + "coversDay"), date_literal(day), graph)
+                     for day in days_between(window.start, last))
+        if after is None:
+            quads.append(ox.Quad(node, ox.NamedNode(SALT + "coversDaysAfter"), date_literal(last), graph))
+        quads.extend(ox.Quad(node, ox.NamedNode(SALT + "candidatePosition"), event, graph)
+                     for event in sorted(window.candidates, key=lambda e: e.value))
+    return quads
+
+
+Pair = tuple[str, str]  # (issue, side)
+
+
+@dataclass
+class Window:
+    """Days from `start` on whose latest positions per (issue, side) are all among `candidates`."""
+
+    start: str
+    last_day: str
+    candidates: set[ox.NamedNode] = field(default_factory=set)
+    within: int = 0
+
+
+def position_windows(positions: list[tuple[str, Pair, ox.NamedNode]], closings: dict[str, str],
+                     floor: int = WINDOW_FLOOR) -> list[Window]:
+    """Cut time into windows: each holds every open pair's latest positions before it began plus the
+    positions within it, and takes at most max(`floor`, open pairs) positions within, so a date's
+    candidates stay about twice the open pairs however dense the record. A pair stops being indexed
+    once its issue is first closed (it is not unresolved after that)."""
+    positions.sort(key=lambda p: (p[0], p[1], p[2].value))
+    latest: dict[Pair, tuple[str, list[ox.NamedNode]]] = {}
+    windows: list[Window] = []
+    for day, todays in group_by_day(positions):
+        open_latest = {pair: state for pair, state in latest.items() if day < closings.get(pair[0], "9999")}
+        current = windows[-1] if windows else None
+        todays = [(pair, event) for pair, event in todays if day < closings.get(pair[0], "9999")]
+        if current is None or current.within + len(todays) > max(floor, len(open_latest)):
+            current = Window(day, day, {event for _, events in open_latest.values() for event in events})
+            windows.append(current)
+        current.last_day = day
+        current.within += len(todays)
+        for pair, event in todays:
+            current.candidates.add(event)
+            when, events = latest.get(pair, ("", []))
+            latest[pair] = (day, events + [event]) if when == day else (day, [event])
+    return windows
+
+
+def group_by_day(positions: list[tuple[str, Pair, ox.NamedNode]]) -> Iterator[tuple[str, list[tuple[Pair, ox.NamedNode]]]]:
+    """Sorted positions grouped by day."""
+    day, group = None, []
+    for when, pair, event in positions:
+        if when != day and group:
+            yield day, group
+            group = []
+        day = when
+        group.append((pair, event))
+    if group:
+        yield day, group
+
+
+def days_between(first: str, last: str) -> Iterator[str]:
+    """Every YYYY-MM-DD day from `first` to `last`, both included."""
+    day, end = date.fromisoformat(first), date.fromisoformat(last)
+    while day <= end:
+        yield day.isoformat()
+        day += timedelta(days=1)
+
+
+def day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def date_literal(day: str) -> ox.Literal:
+    return ox.Literal(day, datatype=ox.NamedNode(XSD + "date"))

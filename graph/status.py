@@ -151,8 +151,7 @@ def rank(position: Position) -> tuple:
 def empty_note(kg: KnowledgeGraph, day: date) -> str:
     """Explain an empty answer: before any evidence, or after every issue closed."""
     rows = kg.select("""PREFIX salt: <https://w3id.org/salt-kg/ontology#>
-        PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
-        SELECT (MIN(?d) AS ?first) WHERE { ?e salt:concernsIssue ?i ; sem:hasEarliestBeginTimeStamp ?d }""")
+        SELECT (MIN(?d) AS ?first) WHERE { ?issue salt:firstEvidenceBegins ?d }""")
     first = rows[0]["first"] if rows else None
     if first is None:
         return "the graph holds no dated evidence about any issue"
