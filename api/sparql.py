@@ -43,7 +43,7 @@ def error(status: int, message: str) -> PlainTextResponse:
 def examples(base_iri: str) -> list[dict]:
     """Example queries for the HTML page: the shipped named queries with sample parameters, and basics."""
     sample = {"date": queries.xsd_date(EXAMPLE_DATE), "issue": queries.iri(base_iri + "issue/slbm-base-figure-48"),
-              "entity": queries.iri(base_iri + "person/kissinger")}
+              "entity": queries.iri(base_iri + "person/kissinger"), "person": queries.iri(base_iri + "person/kissinger")}
     found = [{"title": "Classes and how many resources each has",
               "query": "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"}]
     for name in queries.available():

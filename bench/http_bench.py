@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 UNRESOLVED = queries.bind(queries.load("unresolved-on-date"), {"date": queries.xsd_date("1971-06-01")})
 NEIGHBOURHOOD = queries.bind(queries.load("entity-neighbourhood"), {"entity": queries.iri(BASE + "person/synthetic-15")})
 HUB = queries.bind(queries.load("entity-neighbourhood"), {"entity": queries.iri(BASE + "person/synthetic-3")})
+CONNECTIONS = queries.bind(queries.load("person-neighbourhood"), {"person": queries.iri(BASE + "person/synthetic-15")})
 
 
 def free_port() -> int:
@@ -133,6 +134,7 @@ def main() -> None:
                         ("sparql unresolved-on-date", lambda s: "/sparql" if s != "rdflib-endpoint" else "/", {"query": UNRESOLVED}),
                         ("sparql person neighbourhood", lambda s: "/sparql" if s != "rdflib-endpoint" else "/", {"query": NEIGHBOURHOOD}),
                         ("sparql hub neighbourhood", lambda s: "/sparql" if s != "rdflib-endpoint" else "/", {"query": HUB}),
+                        ("sparql person connections", lambda s: "/sparql" if s != "rdflib-endpoint" else "/", {"query": CONNECTIONS}),
                         ("/issues?unresolved_on=", lambda s: "/issues" if s != "rdflib-endpoint" else None,
                          {"unresolved_on": "1971-06-01"})):
                     for name, (port, _) in servers.items():

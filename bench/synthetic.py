@@ -95,10 +95,14 @@ def negotiation_graph(documents: int, out: Path, seed: int = 7, closure=lambda i
             quad(doc, "http://purl.org/dc/terms/title", f'"Memorandum {number}"', graph)
             quad(doc, "http://www.w3.org/2000/01/rdf-schema#label", f'"{number}. Memorandum {number}"', graph)
             quad(doc, "http://purl.org/dc/terms/date", literal_day, graph)
+            quad(doc, f"{SALT}dateNotBefore", literal_day, graph)
+            quad(doc, f"{SALT}dateNotAfter", literal_day, graph)
             quad(doc, f"{SALT}text", f'"{text}"', graph)
             sender = rng.choice(hubs) if rng.random() < 0.5 else rng.choice(people)
             quad(doc, "https://schema.org/sender", f"<{sender}>", graph)
             quad(doc, "https://schema.org/recipient", f"<{rng.choice(people)}>", graph)
+            for mentioned in {rng.choice(hubs) if rng.random() < 0.5 else rng.choice(people) for _ in range(3)}:
+                quad(doc, "https://schema.org/mentions", f"<{mentioned}>", graph)
             for event_index in range(2):
                 issue = f"{BASE}issue/{rng.choice(ISSUES)}"
                 event = f"{BASE}event/{doc_id}-e{event_index + 1}"

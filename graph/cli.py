@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -103,14 +104,37 @@ def read_query(args: argparse.Namespace) -> str:
         except OSError as err:
             fail(f"{args.file}: {err.strerror}")
     if args.name:
-        from .queries import UnknownQuery, load
+        from .queries import PARAMETER, UnknownQuery, bind, load
         try:
-            return load(args.name)
+            text = load(args.name)
         except UnknownQuery as err:
             fail(str(err.args[0]))
+        params = dict(parse_param(given, Settings().base_iri) for given in args.param)
+        missing = sorted(set(PARAMETER.findall(text)) - set(params))
+        if missing:
+            fail(f"named query {args.name} needs " + ", ".join(f"--param {name}=…" for name in missing))
+        return bind(text, params)
+    if args.param:
+        fail("--param binds the parameters of a named query (--name NAME)")
     if not args.sparql:
         fail("give a query, -f FILE or --name NAME")
     return args.sparql
+
+
+def parse_param(given: str, base_iri: str) -> tuple[str, ox.NamedNode | ox.Literal]:
+    """NAME=VALUE: a YYYY-MM-DD date, an IRI (full, <…>, or under the base such as person/kissinger) or text."""
+    name, separator, value = given.partition("=")
+    if not separator or not name:
+        fail(f"--param {given!r}: write NAME=VALUE, e.g. date=1972-05-20 or person=person/kissinger")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return name, ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    if value.startswith("<") and value.endswith(">"):
+        return name, ox.NamedNode(value[1:-1])
+    if value.startswith(("http://", "https://", "urn:")):
+        return name, ox.NamedNode(value)
+    if "/" in value and " " not in value:
+        return name, ox.NamedNode(base_iri + value)
+    return name, ox.Literal(value)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -401,6 +425,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("sparql", nargs="?")
     p.add_argument("-f", "--file", help="read the query from a .rq file")
     p.add_argument("-n", "--name", help="run a named query shipped with saltkg")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a parameter of the named query: date=1972-05-20, person=person/kissinger, "
+                        "issue=issue/mobile-icbms (repeatable)")
     p.add_argument("--format", default="table",
                    choices=["table", "json", "csv", "tsv", "xml", "turtle", "nt", "jsonld"])
     p.set_defaults(func=cmd_query)

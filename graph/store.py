@@ -78,9 +78,8 @@ class KnowledgeGraph:
     def as_rdflib(self):
         """An rdflib Graph over this same Oxigraph store (oxrdflib); queries given as strings
         still run on Oxigraph's engine."""
-        from oxrdflib import OxigraphStore
-        from rdflib import Dataset
-        return Dataset(store=OxigraphStore(store=self.store), default_union=True)
+        from .rdflib_view import rdflib_dataset
+        return rdflib_dataset(self.store)
 
 
 def term_value(term) -> object:

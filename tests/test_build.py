@@ -111,6 +111,30 @@ def test_rdflib_view_over_the_same_oxigraph_store(built_seed):
     assert "Richard M. Nixon" in {str(o) for o in dataset.objects(person, rdflib.RDFS.label)}
 
 
+def test_rdflib_view_gives_the_same_rows_as_oxigraph(built_seed):
+    """Terms, datatypes, languages, unbound cells and initBindings survive the hand-off; ASK and
+    CONSTRUCT still work."""
+    import rdflib
+    from graph import queries
+    kg = KnowledgeGraph.open(built_seed.store_path)
+    dataset = kg.as_rdflib()
+    text = queries.bind(queries.load("unresolved-on-date"), {"date": queries.xsd_date("1972-05-20")})
+    expected = [[None if term is None else term.value for term in row]
+                for row in kg.store.query(text, use_default_graph_as_union=True)]
+    result = dataset.query(text)
+    got = [[None if term is None else str(term) for term in row] for row in result]
+    assert got == expected and any(None in row for row in got)
+    since = next(row.since for row in dataset.query(text))
+    assert isinstance(since, rdflib.Literal) and since.datatype == rdflib.XSD.date and since.toPython().year == 1972
+    labels = dataset.query("SELECT ?p ?label WHERE { ?p <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }",
+                           initBindings={"p": rdflib.URIRef("https://w3id.org/salt-kg/issue/mobile-icbms")})
+    assert [str(row.label) for row in labels] == ["Mobile ICBMs"]
+    assert dataset.query("ASK { ?s a <https://w3id.org/salt-kg/ontology#Demarche> }").askAnswer is True
+    built = dataset.query("CONSTRUCT WHERE { <https://w3id.org/salt-kg/person/nixon> ?p ?o }").graph
+    assert (rdflib.URIRef("https://w3id.org/salt-kg/person/nixon"), rdflib.RDFS.label,
+            rdflib.Literal("Richard M. Nixon")) in built
+
+
 def test_validation_finds_sparql_and_core_violations(built_seed):
     """A wrong quote (SPARQL constraint, run on Oxigraph) and a person without label (core, pyshacl)."""
     import pyoxigraph as ox

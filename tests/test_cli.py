@@ -50,6 +50,21 @@ def test_query_from_file_and_named(env, tmp_path, capsys):
     assert "frus1969-76v14-d247" in capsys.readouterr().out
 
 
+def test_named_query_parameters(env, capsys):
+    assert main(["query", "--name", "person-neighbourhood", "--param", "person=person/kissinger", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    relations = {(r["relation"]["value"], r.get("otherLabel", {}).get("value")) for r in rows}
+    assert ("heard from", "Gerard C. Smith") in relations and ("mentioned in", None) in relations
+    assert any(relation == "took part on issue" for relation, _ in relations)
+    assert all(r["via"]["value"].startswith("https://w3id.org/salt-kg/") for r in rows)
+    assert main(["query", "--name", "unresolved-on-date", "-p", "date=1972-05-20", "--format", "csv"]) == 0
+    assert "heavy-missile-definition" in capsys.readouterr().out
+    assert main(["query", "--name", "issue-timeline"]) == 1
+    assert "needs --param issue=" in capsys.readouterr().err
+    assert main(["query", "--name", "documents", "--param", "nonsense"]) == 1
+    assert "NAME=VALUE" in capsys.readouterr().err
+
+
 def test_construct_as_turtle(env, capsys):
     assert main(["query", "CONSTRUCT WHERE { <https://w3id.org/salt-kg/person/nixon> ?p ?o }", "--format", "turtle"]) == 0
     assert "Richard M. Nixon" in capsys.readouterr().out
