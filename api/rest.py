@@ -8,7 +8,7 @@ actor, `mobile-icbms` for an issue), or a full IRI.
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from graph import browse, status
 from graph.dates import DateError, parse_iso_date
@@ -24,19 +24,20 @@ Offset = Query(0, ge=0, description="items to skip")
 
 
 
-def page(request: Request, items: list, limit: int, offset: int, **extra) -> dict:
+def page(request: Request, items: list, limit: int, offset: int, **extra) -> JSONResponse:
     """One page of a list, with the total and links to the neighbouring pages."""
     return page_of(request, items[offset:offset + limit], len(items), limit, offset, **extra)
 
 
-def page_of(request: Request, chosen: list, total: int, limit: int, offset: int, **extra) -> dict:
-    """A page body for items already cut to the page."""
+def page_of(request: Request, chosen: list, total: int, limit: int, offset: int, **extra) -> JSONResponse:
+    """A page for items already cut to the page. The body is plain JSON data already, so it is written
+    directly rather than through FastAPI's generic encoder (a third of a millisecond on a full page)."""
     body = {**extra, "total": total, "limit": limit, "offset": offset, "items": chosen, "next": None, "previous": None}
     if offset + limit < total:
         body["next"] = str(request.url.include_query_params(offset=offset + limit, limit=limit))
     if offset > 0:
         body["previous"] = str(request.url.include_query_params(offset=max(0, offset - limit), limit=limit))
-    return body
+    return JSONResponse(body)
 
 
 def to_iri(services: Services, value: str, default_kind: str | None = None) -> str:
@@ -143,6 +144,17 @@ def entity(entity_id: str, request: Request) -> dict:
             "neighbourhood": browse.neighbourhood(services.kg, iri),
             "sources": browse.sources(services.kg, iri), "links": browse.external_links(services.kg, iri),
             "page": services.links.href(iri)}
+
+
+@router.get("/people/{person_id:path}/connections",
+            summary="Whom a person wrote to, heard from and acted with, on which issues, and where mentioned")
+def person_connections(person_id: str, request: Request, limit: int = Limit, offset: int = Offset) -> dict:
+    services = services_of(request)
+    iri = to_iri(services, person_id, "person")
+    if browse.kind_of(browse.types_of(services.kg, iri)) != "person":
+        raise HTTPException(404, f"no person {iri}")
+    return page(request, browse.connections(services.kg, iri), limit, offset, person=iri,
+                label=browse.label_of(services.kg, iri))
 
 
 @router.get("/documents", summary="Every document with its date, type, sender and recipients")

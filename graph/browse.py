@@ -173,6 +173,11 @@ def neighbourhood(kg: KnowledgeGraph, iri: str) -> list[dict]:
     return queries.run(kg, "entity-neighbourhood", entity=queries.iri(iri))
 
 
+def connections(kg: KnowledgeGraph, iri: str) -> list[dict]:
+    """Whom a person wrote to, heard from and acted with, on which issues, where mentioned (person-neighbourhood.rq)."""
+    return queries.run(kg, "person-neighbourhood", person=queries.iri(iri))
+
+
 def list_documents(kg: KnowledgeGraph) -> list[dict]:
     """Every document with date, type, sender and recipients (documents.rq)."""
     rows = queries.run(kg, "documents")

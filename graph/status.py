@@ -8,7 +8,7 @@ queries unresolved-on-date.rq, issue-status-on-date.rq and issue-timeline.rq.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 from . import queries
@@ -51,7 +51,8 @@ class OpenIssue:
     positions: list[Position] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Plain JSON data (copied field by field: dataclasses.asdict deep-copies every value)."""
+        return {**vars(self), "broader": list(self.broader), "positions": [dict(vars(p)) for p in self.positions]}
 
 
 @dataclass
@@ -83,7 +84,7 @@ class UnresolvedAnswer:
     def to_json(self) -> dict:
         return {"on": self.on, "includes_the_day": True, "note": self.note,
                 "issues": [i.to_json() for i in self.issues],
-                "closed": [asdict(c) for c in self.closed]}
+                "closed": [dict(vars(c)) for c in self.closed]}
 
 
 def local(iri: str | None) -> str:

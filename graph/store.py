@@ -54,7 +54,7 @@ class KnowledgeGraph:
         """A SELECT query's rows as dicts of Python values (IRIs and lexical forms as str)."""
         results = self.query(sparql, substitutions)
         names = [v.value for v in results.variables]
-        return [{name: term_value(row[name]) for name in names} for row in results]
+        return [dict(zip(names, [None if term is None else term.value for term in row])) for row in results]
 
     def triple_count(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -80,13 +80,6 @@ class KnowledgeGraph:
         still run on Oxigraph's engine."""
         from .rdflib_view import rdflib_dataset
         return rdflib_dataset(self.store)
-
-
-def term_value(term) -> object:
-    """A plain Python value for a result term (None when unbound)."""
-    if term is None:
-        return None
-    return term.value
 
 
 def swap_into_place(new: Path, target: Path) -> None:

@@ -333,10 +333,22 @@ def test_search_ranks_passages_from_the_index(client):
     assert client.get("/search", params={"q": "NEAR( AND"}).status_code == 200
 
 
+def test_person_connections(client):
+    body = client.get("/people/kissinger/connections", params={"limit": 500}).json()
+    assert body["person"].endswith("person/kissinger") and body["label"] == "Henry A. Kissinger"
+    relations = {(item["relation"], item["otherLabel"]) for item in body["items"]}
+    assert ("heard from", "Gerard C. Smith") in relations and ("acted with", "Gerard C. Smith") in relations
+    assert any(relation == "took part on issue" for relation, _ in relations)
+    assert body["total"] == len(body["items"])
+    assert client.get("/people/kissinger/connections", params={"limit": 2}).json()["next"]
+    assert client.get("/people/no-such-person/connections").status_code == 404
+    assert client.get("/people/issue/mobile-icbms/connections").status_code == 404
+
+
 def test_openapi_documents_the_rest_api(client):
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/issues", "/issues/{issue_id}", "/issues/{issue_id}/timeline", "/entities", "/documents",
-                 "/events", "/search", "/sparql"):
+                 "/events", "/search", "/sparql", "/people/{person_id}/connections"):
         assert path in paths
     assert client.get("/docs").status_code == 200
 

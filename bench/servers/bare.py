@@ -23,6 +23,8 @@ def sparql(query: str) -> Response:
 
 @app.get("/issues")
 def issues(unresolved_on: str) -> Response:
-    text = queries.bind(queries.load("unresolved-on-date"), {"date": queries.xsd_date(unresolved_on)})
-    results = store.query(text, use_default_graph_as_union=True)
-    return Response(results.serialize(format=ox.QueryResultsFormat.JSON), media_type="application/json")
+    """The two named queries SALT-KG's /issues?unresolved_on= runs, their results side by side."""
+    day = {"date": queries.xsd_date(unresolved_on)}
+    parts = [store.query(queries.bind(queries.load(name), day), use_default_graph_as_union=True)
+             .serialize(format=ox.QueryResultsFormat.JSON) for name in ("unresolved-on-date", "issue-status-on-date")]
+    return Response(b'{"unresolved":' + parts[0] + b',"status":' + parts[1] + b"}", media_type="application/json")
