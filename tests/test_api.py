@@ -127,6 +127,10 @@ def test_service_outside_the_allowlist_is_refused_before_any_connection(client):
     prefixed = "PREFIX x: <http://evil.example/> SELECT * WHERE { SERVICE SILENT x:sparql { ?s ?p ?o } }"
     assert client.get("/sparql", params={"query": prefixed}).status_code == 403
     assert client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }"}).status_code == 403
+    assert client.get("/sparql", params={"query": "SELECT * WHERE { sErViCe ?where { ?s ?p ?o } }"}).status_code == 403
+    # the guard skips texts without the word; a keyword spelt with an escape is no keyword to Oxigraph either
+    escaped = "SELECT * WHERE { SERV\\u0049CE <http://evil.example/> { ?s ?p ?o } }"
+    assert client.get("/sparql", params={"query": escaped}).status_code == 400
 
 
 def safe_accept(listener):
