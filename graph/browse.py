@@ -169,8 +169,10 @@ def find_entities(kg: KnowledgeGraph, text: str | None = None, kind: str | None 
 
 
 def neighbourhood(kg: KnowledgeGraph, iri: str) -> list[dict]:
-    """Every resource one step away from `iri`, in either direction (entity-neighbourhood.rq)."""
-    return queries.run(kg, "entity-neighbourhood", entity=queries.iri(iri))
+    """Every resource one step away from `iri`, in either direction (entity-neighbourhood.rq), ordered
+    by direction, predicate and resource."""
+    rows = queries.run(kg, "entity-neighbourhood", entity=queries.iri(iri))
+    return sorted(rows, key=lambda row: (row["direction"], row["predicate"], row["other"], row["otherLabel"] or ""))
 
 
 def connections(kg: KnowledgeGraph, iri: str) -> list[dict]:
