@@ -114,11 +114,19 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return text_literal(term.value, term.language)
         if term.datatype.value == XSD_STRING:  # a simple literal (RDF 1.1), as rdflib writes Literal("…")
-            return Literal(term.value)
+            return text_literal(term.value, None)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise ValueError(f"unexpected term in a query result: {term!r}")
+
+
+def text_literal(text: str, language: str | None) -> Literal:
+    """Literal(text, lang=language) as rdflib builds it, without re-validating what Oxigraph already
+    checked (a plain or language-tagged string's Python value is the string itself)."""
+    literal = str.__new__(Literal, text)
+    literal._language, literal._datatype, literal._value, literal._ill_typed = language, None, text, None
+    return literal
 
 
 def to_oxigraph(value: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -135,6 +135,15 @@ def test_rdflib_view_gives_the_same_rows_as_oxigraph(built_seed):
             rdflib.Literal("Richard M. Nixon")) in built
 
 
+def test_rdflib_view_builds_text_literals_as_rdflib_does():
+    import rdflib
+    from graph.rdflib_view import text_literal
+    for text, language in [("Henry A. Kissinger", None), ("Mobile ICBMs", "en"), ("“free ride”", "en-gb"), ("", None)]:
+        fast, slow = text_literal(text, language), rdflib.Literal(text, lang=language)
+        assert fast.eq(slow) and hash(fast) == hash(slow) and fast.n3() == slow.n3()
+        assert (fast.language, fast.datatype, fast.value, fast.ill_typed) == (slow.language, slow.datatype, slow.value, slow.ill_typed)
+
+
 def test_validation_finds_sparql_and_core_violations(built_seed):
     """A wrong quote (SPARQL constraint, run on Oxigraph) and a person without label (core, pyshacl)."""
     import pyoxigraph as ox
