@@ -38,6 +38,9 @@ FIRST_CLOSING = f"""SELECT ?issue (MIN(?closed) AS ?first) WHERE {{
   ?closing <{SALT}closesIssue> ?issue ; <{SEM}hasLatestEndTimeStamp> ?closed .
 }} GROUP BY ?issue"""
 
+Pair = tuple[str, str]  # (issue, side)
+
+
 def derived_graph(base_iri: str) -> ox.NamedNode:
     return ox.NamedNode(base_iri + "graph/derived")
 
@@ -93,9 +96,6 @@ def position_window_quads(store: ox.Store, graph: ox.NamedNode, floor: int = WIN
     return quads
 
 
-Pair = tuple[str, str]  # (issue, side)
-
-
 @dataclass
 class Window:
     """Days from `start` on whose latest positions per (issue, side) are all among `candidates`."""
@@ -110,8 +110,8 @@ def position_windows(positions: list[tuple[str, Pair, ox.NamedNode]], closings: 
                      floor: int = WINDOW_FLOOR) -> list[Window]:
     """Cut time into windows: each holds every open pair's latest positions before it began plus the
     positions within it, and takes at most max(`floor`, open pairs) positions within, so a date's
-    candidates stay about twice the open pairs however dense the record. A pair stops being indexed
-    once its issue is first closed (it is not unresolved after that)."""
+    candidates stay a small multiple of the open pairs however dense the record. A pair stops being
+    indexed once its issue is first closed (it is not unresolved after that)."""
     positions.sort(key=lambda p: (p[0], p[1], p[2].value))
     latest: dict[Pair, tuple[str, list[ox.NamedNode]]] = {}
     windows: list[Window] = []

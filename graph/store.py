@@ -76,8 +76,8 @@ class KnowledgeGraph:
             ox.serialize(triples, output, format=rdf_format)
 
     def as_rdflib(self):
-        """An rdflib Graph over this same Oxigraph store (oxrdflib); queries given as strings
-        still run on Oxigraph's engine."""
+        """An rdflib Dataset over this same Oxigraph store (graph.rdflib_view, built on oxrdflib); queries
+        given as strings still run on Oxigraph's engine."""
         from .rdflib_view import rdflib_dataset
         return rdflib_dataset(self.store)
 
