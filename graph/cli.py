@@ -126,14 +126,19 @@ def parse_param(given: str, base_iri: str) -> tuple[str, ox.NamedNode | ox.Liter
     name, separator, value = given.partition("=")
     if not separator or not name:
         fail(f"--param {given!r}: write NAME=VALUE, e.g. date=1972-05-20 or person=person/kissinger")
+    from .dates import DateError, parse_iso_date
+    from .queries import iri, xsd_date
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return name, ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+        try:
+            return name, xsd_date(parse_iso_date(value).isoformat())
+        except DateError as err:
+            fail(f"--param {name}: {err}")
     if value.startswith("<") and value.endswith(">"):
-        return name, ox.NamedNode(value[1:-1])
+        return name, iri(value[1:-1])
     if value.startswith(("http://", "https://", "urn:")):
-        return name, ox.NamedNode(value)
+        return name, iri(value)
     if "/" in value and " " not in value:
-        return name, ox.NamedNode(base_iri + value)
+        return name, iri(base_iri + value)
     return name, ox.Literal(value)
 
 

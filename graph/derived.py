@@ -17,7 +17,8 @@ from datetime import date, timedelta
 
 import pyoxigraph as ox
 
-from .namespaces import DCTERMS, PROV, RDF, RDFS, SALT, SEM, XSD
+from .namespaces import DCTERMS, PROV, RDF, RDFS, SALT, SEM
+from .queries import xsd_date
 from .registry import Registry
 
 FIRST_EVIDENCE = f"""SELECT ?issue (MIN(?begins) AS ?first) (MIN(?ends) AS ?firstEnds) WHERE {{
@@ -85,12 +86,12 @@ def position_window_quads(store: ox.Store, graph: ox.NamedNode, floor: int = WIN
         after = windows[index + 1].start if index + 1 < len(windows) else None
         last = day_before(after) if after else window.last_day
         quads.append(ox.Quad(node, ox.NamedNode(RDF + "type"), ox.NamedNode(SALT + "PositionWindow"), graph))
-        quads.append(ox.Quad(node, ox.NamedNode(SALT + "windowStart"), date_literal(window.start), graph))
-        quads.append(ox.Quad(node, ox.NamedNode(SALT + "windowEnd"), date_literal(last), graph))
-        quads.extend(ox.Quad(node, ox.NamedNode(SALT + "coversDay"), date_literal(day), graph)
+        quads.append(ox.Quad(node, ox.NamedNode(SALT + "windowStart"), xsd_date(window.start), graph))
+        quads.append(ox.Quad(node, ox.NamedNode(SALT + "windowEnd"), xsd_date(last), graph))
+        quads.extend(ox.Quad(node, ox.NamedNode(SALT + "coversDay"), xsd_date(day), graph)
                      for day in days_between(window.start, last))
         if after is None:
-            quads.append(ox.Quad(node, ox.NamedNode(SALT + "coversDaysAfter"), date_literal(last), graph))
+            quads.append(ox.Quad(node, ox.NamedNode(SALT + "coversDaysAfter"), xsd_date(last), graph))
         quads.extend(ox.Quad(node, ox.NamedNode(SALT + "candidatePosition"), event, graph)
                      for event in sorted(window.candidates, key=lambda e: e.value))
     return quads
@@ -154,7 +155,3 @@ def days_between(first: str, last: str) -> Iterator[str]:
 
 def day_before(day: str) -> str:
     return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
-
-
-def date_literal(day: str) -> ox.Literal:
-    return ox.Literal(day, datatype=ox.NamedNode(XSD + "date"))

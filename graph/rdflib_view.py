@@ -29,6 +29,10 @@ class CachingOxigraphStore(OxigraphStore):
     """OxigraphStore whose query results reuse rdflib terms already converted and give simple literals
     as rdflib's plain Literal."""
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._terms: dict[Any, Node] = {}
+
     def query(self, query: Any, initNs: Mapping[str, Any], initBindings: Mapping[str, Identifier],  # noqa: N803
               queryGraph: Any, **kwargs: object) -> Result:
         if not isinstance(query, str) or kwargs:
@@ -55,14 +59,13 @@ class CachingOxigraphStore(OxigraphStore):
 
     def forget_terms(self) -> None:
         """Empty the term cache (benchmarks use it to measure a cold hand-off)."""
-        self.__dict__["_terms"] = {}
+        self._terms.clear()
 
     def term_cache(self) -> dict[Any, Node]:
         """Converted terms, kept across queries (rdflib terms are immutable); emptied when it grows large."""
-        cache = self.__dict__.setdefault("_terms", {})
-        if len(cache) > TERM_CACHE_SIZE:
-            cache.clear()
-        return cache
+        if len(self._terms) > TERM_CACHE_SIZE:
+            self._terms.clear()
+        return self._terms
 
 
 class SelectResult(Result):

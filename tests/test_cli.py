@@ -63,6 +63,8 @@ def test_named_query_parameters(env, capsys):
     assert "needs --param issue=" in capsys.readouterr().err
     assert main(["query", "--name", "documents", "--param", "nonsense"]) == 1
     assert "NAME=VALUE" in capsys.readouterr().err
+    assert main(["query", "--name", "unresolved-on-date", "--param", "date=1972-13-45"]) == 1
+    assert "invalid date '1972-13-45'" in capsys.readouterr().err
 
 
 def test_construct_as_turtle(env, capsys):

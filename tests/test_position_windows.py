@@ -22,12 +22,11 @@ SIDES = [BASE + "org/united-states", BASE + "org/soviet-union"]
 START = date(1971, 1, 25)
 
 
-def node(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
+node = queries.iri
 
 
 def day_literal(day: date) -> ox.Literal:
-    return ox.Literal(day.isoformat(), datatype=node(XSD + "date"))
+    return queries.xsd_date(day.isoformat())
 
 
 def random_negotiation(seed: int, events: int = 160) -> ox.Store:
