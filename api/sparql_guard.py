@@ -1,8 +1,10 @@
 """Checks made on SPARQL text before it reaches the store: update detection and SERVICE allowlist.
 
-Oxigraph performs SERVICE calls itself, so every federated target is found here by a lexer that
-follows the SPARQL grammar for IRIs, strings and comments (a keyword inside a string or comment is
-not a keyword), expands prefixed names, and refuses targets it cannot check (variables, relative IRIs).
+Oxigraph performs SERVICE calls itself, so every federated target is found here before the store
+sees the query: by rdflib's complete SPARQL 1.1 grammar (prefixed names with escapes, BASE, comments,
+strings), which must be able to read any text that mentions SERVICE, with the old hand lexer's reading
+added as a second opinion. Targets that cannot be checked (variables, relative IRIs, escapes, user
+info) are refused.
 """
 
 from __future__ import annotations
@@ -12,6 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
+
+from pyparsing import ParseResults
+from rdflib import URIRef
+from rdflib.plugins.sparql.algebra import translatePName, translatePrologue
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 
 TOKEN = re.compile(r"""
     (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -66,10 +74,69 @@ def is_update(sparql: str) -> bool:
     return False
 
 
-def service_targets(sparql: str) -> list[str | None]:
-    """The IRI of every SERVICE clause (None for one that is a variable or unresolvable)."""
+def service_targets(sparql: str, base: str | None = None) -> list[str | None]:
+    """The IRI of every SERVICE clause, read with a complete SPARQL 1.1 grammar (None: unresolvable).
+
+    Raises ForbiddenService when the text cannot be parsed: a text that mentions SERVICE and that
+    the grammar cannot read is refused rather than guessed at. The hand lexer's targets are added as a
+    second opinion, so a target either reading finds is checked.
+    """
+    found = grammar_service_targets(sparql, base)
+    found.extend(lexer_service_targets(sparql, base))
+    return found
+
+
+def grammar_service_targets(sparql: str, base: str | None) -> list[str | None]:
+    """SERVICE targets found by rdflib's SPARQL 1.1 grammar (queries, then updates)."""
+    try:
+        return targets_in_query(parseQuery(sparql), base)
+    except Exception:  # noqa: BLE001 - any failure to read the query falls through to the update grammar
+        pass
+    try:
+        return targets_in_update(parseUpdate(sparql), base)
+    except Exception as err:  # noqa: BLE001 - pyparsing errors, RecursionError, ...
+        raise ForbiddenService("the query mentions SERVICE but could not be read by the SPARQL 1.1 grammar "
+                               f"used to check federated targets ({type(err).__name__}); it is refused") from None
+
+
+def targets_in_query(parsed, base: str | None) -> list[str | None]:
+    prologue = translatePrologue(parsed[0], base)
+    return [service_iri(node, prologue) for node in service_nodes(parsed[1])]
+
+
+def targets_in_update(parsed, base: str | None) -> list[str | None]:
+    prologue = None
+    found: list[str | None] = []
+    for declarations, request in zip(parsed.prologue, parsed.request):
+        prologue = translatePrologue(declarations, base, prologue=prologue)
+        found.extend(service_iri(node, prologue) for node in service_nodes(request))
+    return found
+
+
+def service_nodes(tree) -> Iterator[CompValue]:
+    """Every ServiceGraphPattern in a parse tree (iteratively: trees may be deep)."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                yield node
+            pending.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            pending.extend(node)
+
+
+def service_iri(node: CompValue, prologue) -> str | None:
+    term = node.get("term")
+    if isinstance(term, (URIRef, CompValue)):
+        resolved = translatePName(term, prologue)
+        return str(resolved) if resolved is not None and urlsplit(str(resolved)).scheme else None
+    return None
+
+
+def lexer_service_targets(sparql: str, base: str | None) -> list[str | None]:
+    """SERVICE targets as the hand lexer reads them (a second opinion only; never trusted alone)."""
     prefixes: dict[str, str] = {}
-    base: str | None = None
     found: list[str | None] = []
     stream = tokens(sparql)
     for index, token in enumerate(stream):
@@ -106,20 +173,33 @@ def target_iri(token: Token | None, prefixes: dict[str, str], base: str | None) 
 
 
 @lru_cache(maxsize=1024)
-def check_services(sparql: str, allowed_hosts: tuple[str, ...]) -> None:
-    """Raise ForbiddenService unless every SERVICE target is an http(s) IRI on an allowed host.
+def check_services(sparql: str, allowed_hosts: tuple[str, ...], base: str | None = None) -> None:
+    """Raise ForbiddenService unless every SERVICE target is a plain http(s) IRI on an allowed host.
 
     Verdicts are cached per query text (clients repeat queries); a refusal is raised again each time.
     A text without the letters "service" in any case has no SERVICE clause (Oxigraph, like the SPARQL
-    grammar, reads keywords only as written, never through \\u escapes), so it is not lexed.
+    grammar, reads keywords only as written, never through \\u escapes), so it is not parsed.
     """
     if "service" not in sparql.lower():
         return
-    for target in service_targets(sparql):
+    for target in service_targets(sparql, base):
         if target is None:
             raise ForbiddenService("SERVICE targets must be absolute IRIs on the allowlist; "
                                    "a variable or unresolvable target cannot be checked")
-        parts = urlsplit(target)
-        if parts.scheme not in ("http", "https") or parts.hostname not in allowed_hosts:
+        if not allowed_target(target, allowed_hosts):
             allowed = ", ".join(allowed_hosts) or "none"
             raise ForbiddenService(f"SERVICE <{target}> refused: federated queries may only go to {allowed}")
+
+
+def allowed_target(target: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """True for an http(s) IRI on an allowed host, written plainly: no escapes, user info or odd port."""
+    if "\\" in target or any(ord(c) < 0x21 or ord(c) > 0x7E for c in target):
+        return False
+    try:
+        parts = urlsplit(target)
+        port = parts.port
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc or "%" in parts.netloc:
+        return False
+    return parts.hostname in allowed_hosts and port in (None, 80, 443)
