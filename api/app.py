@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 
-from graph import browse
+from graph.ask import browse
 
 from . import linked_data, rest, sparql, views
 from .negotiation import wants_html

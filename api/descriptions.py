@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from graph.namespaces import DCTERMS, FOAF, PREFIXES, RDF, SALT, SCHEMA, SKOS
-from graph.store import KnowledgeGraph
+from graph.model.store import KnowledgeGraph
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from graph import browse
+from graph.ask import browse
 from graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDFS, SALT
 
 from .descriptions import serialize, void_description

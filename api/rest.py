@@ -10,8 +10,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from graph import browse, status
-from graph.dates import DateError, parse_iso_date
+from graph.ask import browse
+
+from graph.ask import status
+from graph.read.dates import DateError, parse_iso_date
 
 from .pages import render
 from .negotiation import wants_html

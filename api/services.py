@@ -7,8 +7,9 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from graph.search import SearchIndex, build_index
-from graph.store import KnowledgeGraph
+from graph.ask.search import SearchIndex
+from graph.model.search_index import build_index
+from graph.model.store import KnowledgeGraph
 
 from .executor import QueryPool
 from .pages import Links

@@ -13,8 +13,8 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from graph import queries
-from graph.drawing import script_json
+from graph.ask import queries
+from graph.draw.drawing import script_json
 
 from .descriptions import service_description, serialize
 from .executor import QueryFailed, QueryJob

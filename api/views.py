@@ -8,7 +8,9 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from graph import drawing, network
+from graph.draw import drawing
+
+from graph.draw import network
 
 from .rest import to_iri, valid_date
 from .services import Services, services_of

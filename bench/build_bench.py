@@ -27,10 +27,10 @@ from pathlib import Path
 mode, path = sys.argv[1], sys.argv[2]
 started = time.perf_counter()
 if mode == "read":
-    from graph.tei import iter_volume
+    from graph.read.tei import iter_volume
     documents = sum(1 for kind, _ in iter_volume(path) if kind == "document")
 else:
-    from graph.build import build
+    from graph.model.build import build
     from graph.config import Settings
     report = build(Settings(build_dir=Path(sys.argv[3])), [Path(path)], include_corpus=False, progress=False,
                    validate=mode == "build")

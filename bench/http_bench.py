@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from query_bench import graph_of  # noqa: E402
 
-from graph import queries  # noqa: E402
+from graph.ask import queries
 
 BASE = "https://w3id.org/salt-kg/"
 HERE = Path(__file__).resolve().parent

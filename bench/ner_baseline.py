@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.evaluate import Score  # noqa: E402
-from graph.tei import iter_volume  # noqa: E402
+from graph.read.tei import iter_volume  # noqa: E402
 
 
 def load_model():

@@ -24,13 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from synthetic import negotiation_graph  # noqa: E402
 
-from graph import queries  # noqa: E402
-from graph.build import build  # noqa: E402
+from graph.ask import queries
+from graph.model.build import build  # noqa: E402
 from graph.config import PROJECT_ROOT, Settings  # noqa: E402
-from graph.derived import refresh as refresh_derived  # noqa: E402
-from graph.registry import Registry  # noqa: E402
-from graph.status import unresolved_on  # noqa: E402
-from graph.store import KnowledgeGraph  # noqa: E402
+from graph.model.derived import refresh as refresh_derived  # noqa: E402
+from graph.read.registry import Registry  # noqa: E402
+from graph.ask.status import unresolved_on  # noqa: E402
+from graph.model.store import KnowledgeGraph  # noqa: E402
 
 BASE = "https://w3id.org/salt-kg/"
 CASES = {

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import PROJECT_ROOT, Settings
-from .store import EXPORT_FORMATS, KnowledgeGraph, StoreMissing
+from graph.config import PROJECT_ROOT, Settings
+from graph.model.store import EXPORT_FORMATS, KnowledgeGraph, StoreMissing
 
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
                   "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
@@ -30,7 +30,7 @@ def fail(message: str) -> None:
 # -- build / extract ----------------------------------------------------------------------------
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, build
+    from graph.model.build import BuildFailed, build
     try:
         report = build(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
                        validate=not args.no_validate, progress=not args.quiet, update=args.update)
@@ -56,9 +56,9 @@ def print_build_summary(report) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import extract, to_json
-    from .reader import ReadError, read_document
-    from .registry import Registry
+    from graph.extract import extract, to_json
+    from graph.read.reader import ReadError, read_document
+    from graph.read.registry import Registry
     registry = Registry.load(Settings())
     status = 0
     for path in args.paths:
@@ -104,7 +104,7 @@ def read_query(args: argparse.Namespace) -> str:
         except OSError as err:
             fail(f"{args.file}: {err.strerror}")
     if args.name:
-        from .queries import PARAMETER, UnknownQuery, bind, load
+        from graph.ask.queries import PARAMETER, UnknownQuery, bind, load
         try:
             text = load(args.name)
         except UnknownQuery as err:
@@ -126,8 +126,8 @@ def parse_param(given: str, base_iri: str) -> tuple[str, ox.NamedNode | ox.Liter
     name, separator, value = given.partition("=")
     if not separator or not name:
         fail(f"--param {given!r}: write NAME=VALUE, e.g. date=1972-05-20 or person=person/kissinger")
-    from .dates import DateError, parse_iso_date
-    from .queries import iri, xsd_date
+    from graph.read.dates import DateError, parse_iso_date
+    from graph.ask.queries import iri, xsd_date
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
             return name, xsd_date(parse_iso_date(value).isoformat())
@@ -200,7 +200,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_store
+    from graph.model.validate import validate_store
     kg = open_graph()
     report = validate_store(kg.store)
     print("conforms" if report.conforms else f"{report.violations} violations\n{report.text}")
@@ -208,7 +208,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, remove_documents
+    from graph.model.build import BuildFailed, remove_documents
     try:
         removed = remove_documents(args.ids, Settings())
     except BuildFailed as err:
@@ -228,8 +228,8 @@ def short_iri(iri: str | None) -> str | None:
 
 
 def cmd_unresolved(args: argparse.Namespace) -> int:
-    from .dates import DateError
-    from .status import unresolved_on
+    from graph.read.dates import DateError
+    from graph.ask.status import unresolved_on
     kg = open_graph()
     try:
         answer = unresolved_on(kg, args.on)
@@ -262,7 +262,7 @@ def cmd_unresolved(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from .status import UnknownIssue, resolve_issue, timeline
+    from graph.ask.status import UnknownIssue, resolve_issue, timeline
     kg = open_graph()
     try:
         issue = resolve_issue(kg, args.issue, Settings().base_iri)
@@ -289,8 +289,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def cmd_view(args: argparse.Namespace) -> int:
     """Write a self-contained view: the network (whole, as of a date, ego, document) or the timeline."""
-    from . import drawing, network
-    from .dates import DateError, parse_iso_date
+    from graph.draw import drawing
+    from graph.draw import network
+    from graph.read.dates import DateError, parse_iso_date
     kg = open_graph()
     try:
         for value in (args.as_of, args.at, args.date_from, args.date_to):
@@ -332,7 +333,7 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     """Network analysis: central actors, shortest path, components, GraphML/GEXF export."""
-    from . import network
+    from graph.draw import network
     graph = network.project(open_graph())
     base = Settings().base_iri
 
@@ -368,9 +369,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     """Score the plain-text extractor against the editors' TEI markup; print one table, write JSON."""
     from tqdm import tqdm
 
-    from . import evaluate as evaluation_module
-    from .reader import ReadError
-    from .registry import Registry
+    from graph import evaluate as evaluation_module
+    from graph.read.reader import ReadError
+    from graph.read.registry import Registry
     settings = Settings()
     paths = [Path(p) for p in args.volumes] or sorted((PROJECT_ROOT.parent / "shared" / "tei").glob("*.xml"))
     if not paths:

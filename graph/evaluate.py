@@ -20,10 +20,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .extract import extract
-from .registry import Registry
-from .tei import TeiDocument, TeiPerson, TeiTerm, VolumeInfo, iter_volume
-from .volumes import ref_target, with_volume_lists
+from graph.extract import extract
+from graph.read.registry import Registry
+from graph.read.tei import TeiDocument, TeiPerson, TeiTerm, VolumeInfo, iter_volume
+from graph.model.person_match import with_volume_lists
+from graph.model.volumes import ref_target
 
 
 @dataclass

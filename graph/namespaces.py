@@ -1,4 +1,6 @@
-"""Namespace IRIs of the vocabularies the graph uses."""
+"""Namespace IRIs of the vocabularies the graph uses, and the two term builders every layer needs."""
+
+import pyoxigraph as ox
 
 SALT = "https://w3id.org/salt-kg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/salt-kg/ontology"
@@ -24,3 +26,13 @@ PREFIXES = {
 def sparql_prefixes() -> str:
     """PREFIX declarations for every namespace above, for building queries."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def iri(value: str) -> ox.NamedNode:
+    """A named node (an IRI term for a query parameter or a quad)."""
+    return ox.NamedNode(value)
+
+
+def xsd_date(value: str) -> ox.Literal:
+    """An xsd:date literal from an ISO date string."""
+    return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from graph.config import PROJECT_ROOT, Settings
-from graph.registry import Registry
+from graph.read.registry import Registry
 
 DATA = PROJECT_ROOT / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,7 +47,7 @@ def fixture_data(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def built_seed(tmp_path_factory) -> Settings:
     """The shipped data built once for read-only tests."""
-    from graph.build import build
+    from graph.model.build import build
     settings = Settings(data_dir=DATA, build_dir=tmp_path_factory.mktemp("seed") / "build")
     build(settings, progress=False)
     return settings

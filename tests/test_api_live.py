@@ -10,7 +10,7 @@ from rdflib.namespace import RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from graph import queries
+from graph.ask import queries
 
 BASE = "https://w3id.org/salt-kg/"
 

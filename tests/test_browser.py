@@ -14,7 +14,7 @@ import time
 import networkx as nx
 import pytest
 
-from graph import drawing
+from graph.draw import drawing
 from graph.cli import main
 
 from .conftest import PROJECT_ROOT

@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-from graph.build import BuildFailed, build, remove_documents
-from graph.store import KnowledgeGraph
-from graph.validate import validate_store
+from graph.model.build import BuildFailed, build, remove_documents
+from graph.model.store import KnowledgeGraph
+from graph.model.validate import validate_store
 
 
 def all_quads(settings):
@@ -115,7 +115,7 @@ def test_rdflib_view_gives_the_same_rows_as_oxigraph(built_seed):
     """Terms, datatypes, languages, unbound cells and initBindings survive the hand-off; ASK and
     CONSTRUCT still work."""
     import rdflib
-    from graph import queries
+    from graph.ask import queries
     kg = KnowledgeGraph.open(built_seed.store_path)
     dataset = kg.as_rdflib()
     text = queries.bind(queries.load("unresolved-on-date"), {"date": queries.xsd_date("1972-05-20")})
@@ -137,7 +137,7 @@ def test_rdflib_view_gives_the_same_rows_as_oxigraph(built_seed):
 
 def test_rdflib_view_builds_text_literals_as_rdflib_does():
     import rdflib
-    from graph.rdflib_view import text_literal
+    from graph.model.rdflib_view import text_literal
     for text, language in [("Henry A. Kissinger", None), ("Mobile ICBMs", "en"), ("“free ride”", "en-gb"), ("", None)]:
         fast, slow = text_literal(text, language), rdflib.Literal(text, lang=language)
         assert fast.eq(slow) and hash(fast) == hash(slow) and fast.n3() == slow.n3()

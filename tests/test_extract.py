@@ -5,7 +5,7 @@ import json
 import pytest
 
 from graph.extract import extract, to_json
-from graph.reader import read_document
+from graph.read.reader import read_document
 
 from .conftest import FIXTURES, SEED
 

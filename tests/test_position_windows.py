@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import queries
-from graph.derived import days_between, position_windows, refresh
+from graph.ask import queries
+from graph.model.derived import days_between, position_windows, refresh
 from graph.namespaces import DCTERMS, OA, PROV, RDF, SALT, SEM, SKOS, XSD
 
 DIRECT = (Path(__file__).parent / "fixtures" / "queries" / "unresolved-on-date-direct.rq").read_text(encoding="utf-8")
@@ -127,8 +127,8 @@ def test_a_window_holds_the_latest_before_it_and_those_within_it():
 
 
 def test_the_built_seed_answers_with_windows(built_seed):
-    from graph.status import unresolved_on
-    from graph.store import KnowledgeGraph
+    from graph.ask.status import unresolved_on
+    from graph.model.store import KnowledgeGraph
     kg = KnowledgeGraph.open(built_seed.store_path)
     answer = unresolved_on(kg, "1972-05-20")
     assert answer.issues and all(issue.positions or issue.label for issue in answer.issues)

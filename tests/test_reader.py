@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.reader import ReadError, read_document, read_text
+from graph.read.reader import ReadError, read_document, read_text
 
 from .conftest import SEED
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from graph.build import build
+from graph.model.build import build
 
 from .conftest import SHARED
 

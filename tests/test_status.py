@@ -5,12 +5,12 @@ import shutil
 
 import pytest
 
-from graph.build import build
+from graph.model.build import build
 from graph.cli import main
 from graph.config import Settings
-from graph.dates import DateError
-from graph.status import UnknownIssue, resolve_issue, status_on, timeline, unresolved_on
-from graph.store import KnowledgeGraph
+from graph.read.dates import DateError
+from graph.ask.status import UnknownIssue, resolve_issue, status_on, timeline, unresolved_on
+from graph.model.store import KnowledgeGraph
 
 from .conftest import DATA
 
@@ -197,7 +197,7 @@ def test_cli_unresolved_and_timeline(built_seed, monkeypatch, capsys):
 
 def test_named_query_file_gives_the_cli_answer(shipped):
     """A SPARQL client with the shipped .rq file (parameter bound by replacement) gets the same issues."""
-    from graph.queries import QUERY_DIR
+    from graph.ask.queries import QUERY_DIR
     text = (QUERY_DIR / "unresolved-on-date.rq").read_text()
     sparql = text.replace("$date", '"1972-05-20"^^<http://www.w3.org/2001/XMLSchema#date>')
     rows = shipped.select(sparql)

@@ -6,12 +6,12 @@ import tracemalloc
 
 import pytest
 
-from graph.build import build
+from graph.model.build import build
 from graph.evaluate import evaluate, table
-from graph.registry import Registry
-from graph.store import KnowledgeGraph
-from graph.tei import iter_volume, split_name
-from graph.volumes import match_persons
+from graph.read.registry import Registry
+from graph.model.store import KnowledgeGraph
+from graph.read.tei import iter_volume, split_name
+from graph.model.person_match import match_persons
 
 from .conftest import DATA, FIXTURES, SHARED
 

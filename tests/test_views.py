@@ -10,9 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph import drawing, network
+from graph.draw import drawing
+from graph.draw import network
 from graph.cli import main
-from graph.store import KnowledgeGraph
+from graph.model.store import KnowledgeGraph
 
 BASE = "https://w3id.org/salt-kg/"
 KISSINGER, MOBILE = BASE + "person/kissinger", BASE + "issue/mobile-icbms"

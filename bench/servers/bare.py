@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from fastapi import FastAPI
 from fastapi.responses import Response
 
-from graph import queries
+from graph.ask import queries
 
 store = ox.Store.read_only(os.environ["BENCH_STORE"])
 app = FastAPI()

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import status
-from .browse import PREFIXES
-from .namespaces import PREFIXES as NAMESPACES
-from .store import KnowledgeGraph
+from graph.ask import status
+from graph.ask.browse import PREFIXES
+from graph.namespaces import PREFIXES as NAMESPACES
+from graph.model.store import KnowledgeGraph
 
 KINDS = ("person", "delegation", "organization", "place", "document", "issue", "event")
 RELATIONS = {

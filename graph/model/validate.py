@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .derived import derived_graph
+from graph.config import Settings
+from graph.model.derived import derived_graph
 
 SH = "http://www.w3.org/ns/shacl#"
 DOCUMENT_GRAPHS = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a <https://w3id.org/salt-kg/ontology#Document> } }"""

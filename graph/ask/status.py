@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import queries
-from .dates import parse_iso_date
-from .store import KnowledgeGraph
+from graph.ask import queries
+from graph.read.dates import parse_iso_date
+from graph.model.store import KnowledgeGraph
 
 POSITION_PRIORITY = ["Rejection", "UnilateralStatement", "Agreement", "Proposal", "PositionStatement",
                      "IssueRaised", "Demarche"]

@@ -17,9 +17,9 @@ from datetime import date, timedelta
 
 import pyoxigraph as ox
 
-from .namespaces import DCTERMS, PROV, RDF, RDFS, SALT, SEM
-from .queries import xsd_date
-from .registry import Registry
+from graph.namespaces import DCTERMS, PROV, RDF, RDFS, SALT, SEM
+from graph.namespaces import xsd_date
+from graph.read.registry import Registry
 
 FIRST_EVIDENCE = f"""SELECT ?issue (MIN(?begins) AS ?first) (MIN(?ends) AS ?firstEnds) WHERE {{
   ?event <{SALT}bearsOn> ?issue ; <{SEM}hasEarliestBeginTimeStamp> ?begins ; <{SEM}hasLatestEndTimeStamp> ?ends .

@@ -1,6 +1,6 @@
 """Named SPARQL queries shipped as .rq files, run on Oxigraph with bound parameters.
 
-Each query is a plain SPARQL 1.1 file in graph/queries/, so any SPARQL client gets the same
+Each query is a plain SPARQL 1.1 file in graph/ask/sparql/, so any SPARQL client gets the same
 answer as the CLI. Parameters are written `$date`, `$issue`, `$entity`: bind one by replacing it
 with an RDF term, e.g. "1972-05-20"^^<http://www.w3.org/2001/XMLSchema#date> (`bind` does that).
 """
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .store import KnowledgeGraph
+from graph.model.store import KnowledgeGraph
+from graph.namespaces import iri, xsd_date  # noqa: F401 - offered with the queries: terms for their parameters
 
-QUERY_DIR = Path(__file__).parent / "queries"
+QUERY_DIR = Path(__file__).parent / "sparql"
 
 
 class UnknownQuery(KeyError):
@@ -51,23 +52,3 @@ def bind(sparql: str, params: dict[str, ox.NamedNode | ox.Literal]) -> str:
 def run(kg: KnowledgeGraph, name: str, **params: ox.NamedNode | ox.Literal) -> list[dict]:
     """Run a named query with parameters bound; rows as dicts of plain values."""
     return kg.select(bind(load(name), params))
-
-
-def iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
-
-
-def xsd_date(value: str) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
-
-
-def unresolved_on(kg: KnowledgeGraph, on: str):
-    """Issues unresolved on a date (see graph.status.unresolved_on)."""
-    from .status import unresolved_on as answer
-    return answer(kg, on)
-
-
-def issue_timeline(kg: KnowledgeGraph, issue_iri: str) -> list[dict]:
-    """The dated history of one issue (see graph.status.timeline)."""
-    from .status import timeline
-    return timeline(kg, issue_iri)

@@ -11,9 +11,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from .dates import DateMention, context_year, find_dates
-from .reader import FrusDocument
-from .registry import Registry
+from graph.read.dates import DateMention, context_year, find_dates
+from graph.read.reader import FrusDocument
+from graph.read.registry import Registry
 
 # -- data -------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
-from .namespaces import PREFIXES
+from graph.namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 TERM_CACHE_SIZE = 100_000

@@ -12,7 +12,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .config import Settings
+from graph.config import Settings
 
 EXPORT_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
@@ -78,7 +78,7 @@ class KnowledgeGraph:
     def as_rdflib(self):
         """An rdflib Dataset over this same Oxigraph store (graph.rdflib_view, built on oxrdflib); queries
         given as strings still run on Oxigraph's engine."""
-        from .rdflib_view import rdflib_dataset
+        from graph.model.rdflib_view import rdflib_dataset
         return rdflib_dataset(self.store)
 
 

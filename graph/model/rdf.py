@@ -10,9 +10,9 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from .extract import Event, Extraction, Mention, Span, message_iri
-from .namespaces import DCTERMS, FOAF, HSG, OA, PROV, RDF, RDFS, SALT, SCHEMA, SEM, XSD
-from .registry import Registry
+from graph.extract import Event, Extraction, Mention, Span, message_iri
+from graph.namespaces import DCTERMS, FOAF, HSG, OA, PROV, RDF, RDFS, SALT, SCHEMA, SEM, XSD
+from graph.read.registry import Registry
 
 EVENT_LABELS = {
     "IssueRaised": "Issue raised", "PositionStatement": "Position stated", "Proposal": "Proposal",

@@ -20,18 +20,18 @@ from typing import Iterable
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from .config import Settings
-from .derived import refresh as refresh_derived
-from .extract import Extraction, extract
-from .namespaces import ONTOLOGY_IRI
-from .rdf import document_quads, graph_iri
-from .search import build_index, index_path
-from .reader import ReadError, read_document
-from .registry import Registry
-from .store import KnowledgeGraph, swap_into_place
-from .tei import is_tei
-from .volumes import import_volume
-from .validate import ValidationReport, validate_store
+from graph.config import Settings
+from graph.model.derived import refresh as refresh_derived
+from graph.extract import Extraction, extract
+from graph.namespaces import ONTOLOGY_IRI
+from graph.model.rdf import document_quads, graph_iri
+from graph.model.search_index import build_index, index_path
+from graph.read.reader import ReadError, read_document
+from graph.read.registry import Registry
+from graph.model.store import KnowledgeGraph, swap_into_place
+from graph.read.tei import is_tei
+from graph.model.volumes import import_volume
+from graph.model.validate import ValidationReport, validate_store
 
 DOCUMENT_SUFFIXES = (".txt", ".xml")
 FLUSH_EVERY = 100

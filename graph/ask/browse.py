@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import queries
-from .namespaces import FOAF, SALT, SCHEMA, sparql_prefixes
-from .store import KnowledgeGraph
+from graph.ask import queries
+from graph.namespaces import FOAF, SALT, SCHEMA, sparql_prefixes
+from graph.model.store import KnowledgeGraph
 
 KINDS = {
     "person": FOAF + "Person", "organization": FOAF + "Organization", "place": SCHEMA + "Place",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .namespaces import FOAF, OWL, RDF, RDFS, SALT, SCHEMA, SKOS
+from graph.config import Settings
+from graph.namespaces import FOAF, OWL, RDF, RDFS, SALT, SCHEMA, SKOS
 
 
 class RegistryError(Exception):

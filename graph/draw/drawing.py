@@ -21,9 +21,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
-from . import status
-from .network import centrality
-from .store import KnowledgeGraph
+from graph.ask import status
+from graph.draw.network import centrality
+from graph.model.store import KnowledgeGraph
 
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),

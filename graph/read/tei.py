@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
-from .reader import Footnote, FrusDocument, ReadError, split_paragraphs
+from graph.read.reader import Footnote, FrusDocument, ReadError, split_paragraphs
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"

@@ -1,0 +1,1 @@
+"""Asking the graph: named SPARQL queries, issue status, browsing, full-text search."""

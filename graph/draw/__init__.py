@@ -1,0 +1,1 @@
+"""Drawing: the networkx projection and its analysis, pyvis network pages, the timeline."""

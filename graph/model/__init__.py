@@ -1,0 +1,1 @@
+"""The model: RDF from extractions, the Oxigraph store, the build, derived facts, validation."""

@@ -1,0 +1,1 @@
+"""Reading: FRUS plain text, FRUS TEI volumes, dates in text, the curated registry."""
