@@ -70,19 +70,24 @@ def test_anaphora_links_the_latter_item(seed):
 
 def test_events(seed):
     [demarche] = events_of(seed, "Demarche")
-    assert "org/special-channel" in demarche["actors"]
+    assert demarche["side"] == "USSR"  # received by "we": the sender's stance, not the receiver's
     [deadline] = events_of(seed, "Deadline")
     assert deadline["date"] == "1972-05-24"
-    [raised] = events_of(seed, "IssueRaised")
-    assert "org/soviet-salt-delegation" in raised["actors"]
+    raised = next(e for e in events_of(seed, "IssueRaised") if "Soviets listed" in e["evidence"]["text"])
+    assert "org/soviet-salt-delegation" in raised["actors"] and raised["side"] == "USSR"
     assert {"issue/slbm-base-figure-48", "issue/mobile-icbms", "issue/heavy-missile-definition",
             "issue/abm-icbm-field-defense"} <= set(raised["issues"])
     refusal = next(e for e in events_of(seed, "Rejection") if "latter item" in e["evidence"]["text"])
     assert refusal["issues"] == ["issue/abm-icbm-field-defense"] and "person/kissinger" in refusal["actors"]
+    assert refusal["side"] == "US"
     proposal = next(e for e in events_of(seed, "Proposal") if "could we say" in e["evidence"]["text"])
     assert "issue/heavy-missile-definition" in proposal["issues"] and proposal["actors"] == ["person/kissinger"]
+    assert proposal["side"] == "US"
     may20 = next(e for e in events_of(seed, "Rejection") if e["date"] == "1972-05-20")
-    assert "org/soviet-salt-delegation" in may20["actors"]
+    assert "org/soviet-salt-delegation" in may20["actors"] and may20["side"] == "USSR"
+    reported = next(e for e in events_of(seed, "Rejection") if "Soviet refusal" in e["evidence"]["text"])
+    assert reported["side"] == "USSR"  # reported by Smith, refused by the Soviets
+    assert all(e["side"] in ("US", "USSR", None) for e in seed["events"])
     assert "issue/heavy-missile-definition" in may20["issues"]
 
 

@@ -73,7 +73,8 @@ def extract(doc: FrusDocument, registry: Registry, known: KnownDate | None = Non
         sender=senders, recipients=recipients, recipient_location=location,
         participants=find_participants(doc, mentions), place=place_iri, volume=doc.volume, url=doc.url,
         source_note=source or None, classification=doc.classification)
-    events = extract_events(doc, info, sentences, mentions, issue_mentions, dates, refs, registry)
+    events = extract_events(doc, info, text_regions(doc), sentences, mentions, issue_mentions, dates, refs,
+                            registry)
     if not not_before:
         warnings.append(f"{doc.path}: no date could be stated or inferred; its undated events are left out")
         events = [e for e in events if e.earliest and e.latest]

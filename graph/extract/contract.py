@@ -48,7 +48,7 @@ def to_json(result: Extraction, registry: Registry) -> dict:
                               "date": iso(r.date), "sender": rel(r.sender) if r.sender else None,
                               "recipient": rel(r.recipient) if r.recipient else None,
                               "start": r.start, "end": r.end} for r in result.cross_references],
-        "events": [{"type": e.type, "date": iso(e.date), "earliest": iso(e.earliest), "latest": iso(e.latest),
+        "events": [{"type": e.type, "side": e.side, "date": iso(e.date), "earliest": iso(e.earliest), "latest": iso(e.latest),
                     "date_basis": e.date_basis, "actors": [rel(a) for a in e.actors],
                     "issues": [rel(i) for i in e.issues], "places": [rel(p) for p in e.places],
                     "message": rel(e.message) if e.message else None,

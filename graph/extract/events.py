@@ -1,4 +1,4 @@
-"""Negotiation events: stance triggers per sentence, their actors and dates; messages sent."""
+"""Negotiation events: stances (graph.extract.stances), deadlines and meetings, messages sent."""
 
 from __future__ import annotations
 
@@ -7,61 +7,15 @@ from datetime import date
 
 from graph.extract.heading import MESSAGE_TYPES
 from graph.extract.references import message_iri
+from graph.extract.stances import find_stances, side_code
 from graph.extract.text import span, within
 from graph.extract.types import DocumentInfo, Event, Mention
 from graph.read.dates import DateMention
 from graph.read.reader import FrusDocument
 from graph.read.registry import Registry
 
-
-TRIGGERS: list[tuple[str, re.Pattern]] = [(name, re.compile(pattern)) for name, pattern in [
-    ("Demarche", r"(?i)d[ée]marche"),
-    ("Deadline", r"(?i)\b(not later than|no later than|deadline|target date)\b"),
-    ("UnilateralStatement", r"(?i)\bunilateral statements?\b"),
-    ("Rejection", r"(?i)\b(cannot|can not|could not|will not|would not|won[’']t)(,? of course,?)? "
-                  r"(yield|accept|agree|budge)|\brefus|\breject|\bunacceptable\b|\bincomprehensible\b|"
-                  r"\bno [“\"]?give[”\"]?"),
-    ("Agreement", r"(?i)\b(agreed|reached agreement|signed|initialed)\b"),
-    ("Proposal", r"(?i)\bpropos|\bcould we say\b|\bwe could (say|reach|offer|agree)\b|\bsuggest|\boffer|"
-                 r"\btabled?\b|\bcompromise\b|\bformulation\b"),
-    ("IssueRaised", r"(?i)\blisted\b|\bremaining (items|issues|obstacles)\b|\boutstanding issues\b|"
-                    r"\bresidual issues\b|\braised\b"),
-    ("PositionStatement", r"(?i)\binsist|\bcontend|\bpress(ed)? for\b|\bstated\b|\bsaid\b|\breported\b|"
-                          r"\bstressed\b|\bmaintain|\bargued\b|\bposition\b"),
-    ("Meeting", r"(?i)\bmet with\b|\bmeeting\b|\bluncheon\b|\bdinner\b"),
-]]
-
-NEEDS_NO_ISSUE = {"Demarche", "Deadline", "Meeting"}
-
-FIRST_PERSON = re.compile(r"\b(I|we|We|us|our|Our)\b")
-
-SECOND_PERSON_CUE = re.compile(r"\byou\s+\w*\s*$")
-
-
-def classify(sentence: str, has_issue: bool, has_date_after) -> tuple[str, re.Match] | None:
-    """The first event type whose trigger occurs in the sentence (and whose needs are met)."""
-    for name, pattern in TRIGGERS:
-        found = pattern.search(sentence)
-        if not found:
-            continue
-        if name == "Deadline" and not has_date_after(found.end()):
-            continue
-        if name not in NEEDS_NO_ISSUE and not has_issue:
-            continue
-        return name, found
-    return None
-
-
-def sentence_actors(doc: FrusDocument, sentence: str, start: int, trigger: re.Match,
-                    mentions: list[Mention], senders: list[str], recipients: list[str]) -> list[str]:
-    """Named people and organisations of the sentence, plus the sender for 'I'/'we' and the
-    recipient when the trigger is 'you suggest' / 'you propose'."""
-    actors = [m.target for m in mentions if m.kind in ("person", "organization")]
-    if SECOND_PERSON_CUE.search(sentence[:trigger.start()]):
-        actors = recipients + actors
-    elif FIRST_PERSON.search(re.sub(r"“[^”]*”", "", sentence)) and doc.section_of(start) == "body":
-        actors = senders + actors
-    return list(dict.fromkeys(actors))
+DEADLINE = re.compile(r"(?i)\b(not later than|no later than|deadline|target date)\b")
+MEETING = re.compile(r"(?i)\bmet with\b|\bmeeting\b|\bluncheon\b|\bdinner\b")
 
 
 def event_dates(doc_info: DocumentInfo, kind: str, sentence_dates: list[DateMention], trigger_end: int,
@@ -87,15 +41,14 @@ def event_dates(doc_info: DocumentInfo, kind: str, sentence_dates: list[DateMent
     return None, None, "unknown"
 
 
-def extract_events(doc: FrusDocument, info: DocumentInfo, sentences, entity_mentions, issue_mentions,
-                   dates, refs, registry: Registry) -> list[Event]:
-    """One event per sentence with a trigger, plus a MessageSent event per dated cited message."""
+def extract_events(doc: FrusDocument, info: DocumentInfo, regions: list[tuple[int, int]], sentences,
+                   entity_mentions, issue_mentions, dates, refs, registry: Registry) -> list[Event]:
+    """Stance events clause by clause; deadlines, meetings and cited messages sentence by sentence."""
     events: list[Event] = []
     for start, end in sentences:
         sentence = doc.text[start:end]
         names = within(entity_mentions, start, end)
         issues = list(dict.fromkeys(m.target for m in within(issue_mentions, start, end)))
-        places = list(dict.fromkeys(m.target for m in names if m.kind == "place"))
         sentence_dates = within(dates, start, end)
         section = doc.section_of(start)
         evidence = span(doc.text, start, end)
@@ -104,15 +57,26 @@ def extract_events(doc: FrusDocument, info: DocumentInfo, sentences, entity_ment
                 actors = [a for a in (ref.sender, ref.recipient) if a]
                 events.append(Event("MessageSent", ref.date, ref.date, f"stated in the passage "
                                     f"({ref.date.isoformat()})", evidence, section, actors, issues, [],
-                                    message=ref.target))
-        found = classify(sentence, bool(issues),
-                         lambda offset: any(m.start - start >= offset for m in sentence_dates if m.value))
-        if not found:
-            continue
-        kind, trigger = found
-        earliest, latest, basis = event_dates(info, kind, sentence_dates, start + trigger.end(), section, info.id)
-        actors = sentence_actors(doc, sentence, start, trigger, names, info.sender, info.recipients)
-        events.append(Event(kind, earliest, latest, basis, evidence, section, actors, issues, places))
+                                    message=ref.target, side=side_code(registry, ref.sender)))
+        for kind, pattern in (("Deadline", DEADLINE), ("Meeting", MEETING)):
+            found = pattern.search(sentence)
+            if not found or (kind == "Deadline" and not any(m.start - start >= found.end() for m in sentence_dates
+                                                            if m.value)):
+                continue
+            earliest, latest, basis = event_dates(info, kind, sentence_dates, start + found.end(), section, info.id)
+            actors = list(dict.fromkeys(m.target for m in names if m.kind in ("person", "organization")))
+            events.append(Event(kind, earliest, latest, basis, evidence, section, actors, issues,
+                                list(dict.fromkeys(m.target for m in names if m.kind == "place"))))
+    for stance in find_stances(doc, info, regions, sentences, entity_mentions, issue_mentions, registry):
+        clause_dates = within(dates, *stance_sentence(sentences, stance.evidence.start))
+        earliest, latest, basis = event_dates(info, stance.kind, clause_dates, stance.cue_start,
+                                              doc.section_of(stance.evidence.start), info.id)
+        places = [m.target for m in within(entity_mentions, stance.evidence.start, stance.evidence.end)
+                  if m.kind == "place"]
+        events.append(Event(stance.kind, earliest, latest, basis, stance.evidence,
+                            doc.section_of(stance.evidence.start), [stance.actor] if stance.actor else [],
+                            stance.issues, list(dict.fromkeys(places)), side=stance.side))
+    events.sort(key=lambda e: (e.evidence.start, e.evidence.end))
     if info.type in MESSAGE_TYPES and info.sender and info.not_before:
         heading = span(doc.text, doc.heading_start, doc.heading_end)
         when = date.fromisoformat(info.date) if info.date and len(info.date) == 10 else None
@@ -122,5 +86,11 @@ def extract_events(doc: FrusDocument, info: DocumentInfo, sentences, entity_ment
                                list(dict.fromkeys(m.target for m in issue_mentions)),
                                [info.recipient_location] if info.recipient_location else [],
                                message=(message_iri(registry, info.message_id, info.sender[0])
-                                        if info.message_id else None)))
+                                        if info.message_id else None),
+                               side=side_code(registry, info.sender[0])))
     return events
+
+
+def stance_sentence(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The sentence holding an offset (its dates date the clauses within it)."""
+    return next(((a, b) for a, b in sentences if a <= offset < b), (offset, offset))

@@ -63,6 +63,7 @@ class Event:
     message: str | None = None
     closes: list[str] = field(default_factory=list)
     resolution: str | None = None
+    side: str | None = None  # "US" | "USSR" | None: whose stance or act it is, never its reporter's
 
     @property
     def date(self) -> date | None:

@@ -11,6 +11,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from graph.extract import Event, Extraction, Mention, Span, message_iri
+from graph.extract.stances import side_iri
 from graph.namespaces import DCTERMS, FOAF, HSG, OA, PROV, RDF, RDFS, SALT, SCHEMA, SEM, XSD
 from graph.read.registry import Registry
 
@@ -206,8 +207,7 @@ class DocumentGraph:
         text(iri, SALT + "dateBasis", event.date_basis)
         for actor in event.actors:
             add(iri, SEM + "hasActor", actor)
-            side = self.side_of(actor)
-            add(iri, SALT + "side", side)
+        add(iri, SALT + "side", side_iri(self.registry, event.side))  # one side, the speaker's; none if unknown
         for issue in event.issues:
             add(iri, SALT + "concernsIssue", issue)
         for issue in dict.fromkeys(b for issue in event.issues for b in self.registry.broader_closure(issue)):
@@ -220,13 +220,6 @@ class DocumentGraph:
         add(iri, SALT + "aboutMessage", event.message)
         add(iri, PROV + "wasDerivedFrom", self.passage(event.evidence, event.section))
         add(iri, DCTERMS + "source", self.doc)
-
-    def side_of(self, actor: str) -> str | None:
-        """The government an actor speaks for (a government speaks for itself)."""
-        entity = self.registry.entities.get(actor)
-        if entity is None:
-            return None
-        return actor if entity.is_government else entity.side
 
 
 def document_quads(result: Extraction, registry: Registry) -> list[ox.Quad]:
