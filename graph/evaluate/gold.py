@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graph.evaluate.tei import Score
 from graph.extract import Extraction, extract
+from graph.extract.corpus_dates import redate
 from graph.read.reader import read_document
 from graph.read.registry import Registry
 
@@ -177,8 +178,9 @@ def evaluate_gold(gold_dir: Path, registry: Registry, categories_dir: Path, prog
         if annotations_path.exists() else {}
     categories = load_categories(categories_dir)
     evaluation = GoldEvaluation()
-    for name in sorted(set(positions) | set(annotations)):
-        result = extract(read_document(root / name), registry)
+    names = sorted(set(positions) | set(annotations))
+    results = redate([extract(read_document(root / name), registry) for name in names], registry)
+    for name, result in zip(names, results):
         evaluation.documents += 1
         if name in positions:
             evaluation.positions.add(score_positions(result, positions[name]["positions"], registry, categories,

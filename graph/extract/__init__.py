@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date
 
 from graph.extract.contract import entity_json, to_json
-from graph.extract.dating import document_date_string, find_dateline, infer_date, iso
+from graph.extract.dating import document_date_string, find_dateline, infer_date, iso, volume_years
 from graph.extract.events import extract_events
-from graph.extract.heading import find_message_id, find_participants, parse_heading
+from graph.extract.heading import document_type, find_message_id, find_participants, parse_heading
 from graph.extract.mentions import find_entity_mentions, find_issue_mentions, resolve_anaphora
 from graph.extract.references import find_cross_references, message_iri
 from graph.extract.text import split_sentences, text_regions
@@ -31,7 +31,9 @@ def extract(doc: FrusDocument, registry: Registry, known: KnownDate | None = Non
     text = doc.text
     source = text[doc.source_note.start:doc.source_note.end] if doc.source_note else ""
     year = context_year([source, doc.title, text[doc.body_start:doc.body_end]])
-    dates = find_dates(text, year, doc.heading_start)
+    dates = find_dates(text, year, doc.heading_start, years=volume_years(doc.volume or doc.doc_id))
+    warnings.extend(f"{doc.path}:{doc.line_of(m.start)}: “{m.text}” names a weekday on which that day did not "
+                    f"fall in {m.value.year}" for m in dates if m.weekday_conflict)
     sentences = [s for region in text_regions(doc) for s in split_sentences(text, *region)]
 
     # names need a date (role phrases); message citations need names: first pass with the year.
@@ -49,7 +51,7 @@ def extract(doc: FrusDocument, registry: Registry, known: KnownDate | None = Non
         not_before = not_after = stated.value or stated.earliest
         basis, evidence = f"stated in the dateline (“{dateline.text}”)", [dateline]
     else:
-        not_before, not_after, basis, evidence = infer_date(doc, refs, dates, year)
+        not_before, not_after, basis, evidence = infer_date(doc, refs, dates, year, document_type(doc.title))
         if dateline:
             basis = f"the dateline says undated (“{dateline.text}”); " + basis
             evidence = [dateline] + evidence

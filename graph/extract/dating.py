@@ -32,7 +32,7 @@ def find_dateline(doc: FrusDocument, dates: list[DateMention]) -> tuple[DateMent
 
 
 def infer_date(doc: FrusDocument, refs: list[CrossReference], dates: list[DateMention],
-               year: int | None) -> tuple[date | None, date | None, str, list[Span]]:
+               year: int | None, kind: str = "Document") -> tuple[date | None, date | None, str, list[Span]]:
     """Infer a document's date when it has no dateline.
 
     A message is written after every dated communication it cites and before any deadline its
@@ -41,6 +41,11 @@ def infer_date(doc: FrusDocument, refs: list[CrossReference], dates: list[DateMe
     """
     cited = [r for r in refs if r.date]
     body_dates = within(dates, doc.body_start, doc.body_end)
+    full = [m for m in body_dates if m.value and m.year_stated]
+    if kind == "EditorialNote" and full:  # FRUS places an editorial note at the first event it tells of
+        first = min(full, key=lambda m: m.value)
+        return (first.value, first.value, f"inferred: an editorial note stands at the date of the first "
+                f"event it tells of (“{first.text}”)", [span(doc.text, first.start, first.end)])
     deadlines = [m for m in body_dates if m.value and DEADLINE_CUE.search(doc.text[max(0, m.start - 40):m.start])]
     reported = [m for m in body_dates if m.value and m not in deadlines and not m.year_stated]
     if cited or reported:
@@ -61,7 +66,6 @@ def infer_date(doc: FrusDocument, refs: list[CrossReference], dates: list[DateMe
             basis += f"; not after {upper.isoformat()}, the deadline its body sets (“{deadline.text}”)"
         basis += "; dated to the earliest consistent day"
         return lower, upper or lower, basis, evidence
-    full = [m for m in body_dates if m.value and m.year_stated]
     if full:
         first = min(full, key=lambda m: m.value)
         return (first.value, first.value, f"inferred: the earliest full date stated in the text "

@@ -23,6 +23,7 @@ from tqdm import tqdm
 from graph.config import Settings
 from graph.model.derived import refresh as refresh_derived
 from graph.extract import Extraction, extract
+from graph.extract.corpus_dates import redate
 from graph.namespaces import ONTOLOGY_IRI
 from graph.model.rdf import document_quads, graph_iri
 from graph.model.search_index import build_index, index_path
@@ -100,12 +101,13 @@ def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report
     texts = [p for p in paths if not is_tei(p)]
     bar = tqdm(texts, desc="documents", unit="doc", disable=not progress or len(texts) < 2,
                leave=False, dynamic_ncols=True)
+    results = []
     for path in bar:
         try:
-            result = extract_file(path, registry)
+            results.append(extract_file(path, registry))
         except ReadError as err:
             report.errors.append(str(err))
-            continue
+    for result in redate(results, registry):
         store_extraction(store, result, registry, report)
     for path in (p for p in paths if is_tei(p)):
         add_volume(store, path, registry, report, progress)

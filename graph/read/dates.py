@@ -43,6 +43,7 @@ class DateMention:
     month: tuple[int, int] | None  # (year, month) for month-precision mentions
     year_stated: bool
     weekday_checked: bool = False
+    weekday_conflict: bool = False  # a stated year in which the written weekday does not fall
 
     @property
     def precision(self) -> str:
@@ -99,8 +100,17 @@ def context_year(texts: list[str]) -> int | None:
     return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
-def find_dates(text: str, year: int | None, start: int = 0, end: int | None = None) -> list[DateMention]:
-    """Every day- or month-precision date written between start and end, resolved with `year`."""
+def weekday_year(month: int, day: int, weekday: int, years: tuple[int, int]) -> int | None:
+    """The one year within `years` in which month/day falls on the weekday (None if none or several)."""
+    found = [y for y in range(years[0], years[1] + 1)
+             if (d := safe_date(y, month, day)) is not None and d.weekday() == weekday]
+    return found[0] if len(found) == 1 else None
+
+
+def find_dates(text: str, year: int | None, start: int = 0, end: int | None = None,
+               years: tuple[int, int] | None = None) -> list[DateMention]:
+    """Every day- or month-precision date written between start and end, resolved with `year`; a date
+    written with its weekday and no year takes the one year of `years` (the volume's span) that fits."""
     end = len(text) if end is None else end
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -109,16 +119,22 @@ def find_dates(text: str, year: int | None, start: int = 0, end: int | None = No
         day = int(found.group("day"))
         stated = found.group("year")
         resolved_year = int(stated) if stated else year
-        checked = False
-        if found.group("weekday") and not stated and resolved_year:
-            weekday = WEEKDAYS[found.group("weekday").lower()]
+        checked = conflict = False
+        weekday = WEEKDAYS[found.group("weekday").lower()] if found.group("weekday") else None
+        if weekday is not None and not stated and resolved_year:
             resolved_year = year_for_weekday(month, day, weekday, resolved_year) or resolved_year
             checked = True
+        elif weekday is not None and not stated and years:
+            resolved_year = weekday_year(month, day, weekday, years)
+            checked = resolved_year is not None
+        elif weekday is not None and stated:
+            written = safe_date(int(stated), month, day)
+            conflict = written is not None and written.weekday() != weekday
         value = safe_date(resolved_year, month, day) if resolved_year else None
         if value is None:
             continue
         mentions.append(DateMention(found.start(), found.end(), found.group(0), value, None,
-                                    bool(stated), checked))
+                                    bool(stated), checked, conflict))
         taken.append((found.start(), found.end()))
     for found in MONTH_YEAR.finditer(text, start, end):
         if any(s <= found.start() < e for s, e in taken):
