@@ -98,3 +98,21 @@ def test_logistics_and_archival_footnotes_are_not_stances(registry):
 def test_named_speakers(registry, body, side):
     events = stances(registry, body)
     assert events and events[0].side == side
+
+
+# -- people beyond the registry --------------------------------------------------------------------
+
+def test_participant_lists_and_titled_names_become_new_people(registry):
+    from graph.read.reader import read_text
+    text = ("903. Minutes of a Verification Panel Meeting1\n\n  • Chairman—Henry A. Kissinger\n  • State\n"
+            "    • Ronald I. Spiers\n  • NSC Staff\n    • Col. Jack N. Merritt, NSC Staff\n\n"
+            "The Panel discussed the Soviet proposal on SLBMs and what Ambassador Vorontsov had told the "
+            "delegation about it in some detail.\n\n  1. Source: National Archives. Secret.\n")
+    result = extract(read_text(Path("minutes.txt"), text, {"volume": "frus1969-76v32"}), registry)
+    labels = {n.label for n in result.new_entities}
+    assert {"Ronald I. Spiers", "Jack N. Merritt", "Vorontsov"} <= labels
+    assert not labels & {"State", "NSC Staff", "Chairman"}
+    participants = {registry.relative(p) for p in result.document.participants}
+    assert {"person/kissinger", "person/ronald-i-spiers", "person/jack-n-merritt"} <= participants
+    for person in result.new_entities:
+        assert text[person.evidence.start:person.evidence.end] == person.evidence.text

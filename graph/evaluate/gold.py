@@ -79,6 +79,8 @@ def fold(name: str) -> str:
 def name_key(name: str) -> tuple[str, str]:
     """(family name, first initial): 'Henry A. Kissinger' and 'Henry Kissinger' share a key."""
     words = [w for w in fold(re.sub(r"\b(Jr|Sr|II|III)\b\.?", "", name)).split() if w]
+    if len(words) > 2 and len(words[0]) == 1 and len(words[1]) > 1:
+        words = words[1:]  # 'R. James Woolsey' goes by James
     return (words[-1], words[0][0]) if len(words) > 1 else ((words[0], "") if words else ("", ""))
 
 
@@ -159,7 +161,12 @@ def score_annotation(result: Extraction, record: dict, registry: Registry, categ
         entity = registry.entities.get(iri)
         if entity and entity.kind == "person":
             persons.add(name_key(entity.label))
-    evaluation.persons.add(set_score(persons, {name_key(p) for p in record.get("persons", [])}))
+    gold_persons = {name_key(p): p for p in record.get("persons", [])}
+    evaluation.persons.add(set_score(persons, set(gold_persons)))
+    for key in sorted(set(gold_persons) - persons):
+        evaluation.misses.append({"document": record["file"], "problem": "person not found", "person": gold_persons[key]})
+    for key in sorted(persons - set(gold_persons)):
+        evaluation.misses.append({"document": record["file"], "problem": "person not in gold", "person": " ".join(key)})
     issues = {category(m.target, registry, categories) for m in result.mentions if m.kind == "issue"}
     evaluation.issues.add(set_score(issues, {gold_category(i) for i in record.get("issues", [])}))
     days = {m.value.isoformat() for m in result.dates if m.value}

@@ -16,6 +16,7 @@ from graph.extract.dating import document_date_string, find_dateline, infer_date
 from graph.extract.events import extract_events
 from graph.extract.heading import document_type, find_message_id, find_participants, parse_heading
 from graph.extract.mentions import find_entity_mentions, find_issue_mentions, resolve_anaphora
+from graph.extract.people import new_people
 from graph.extract.references import find_cross_references, message_iri
 from graph.extract.text import split_sentences, text_regions
 from graph.extract.types import (CrossReference, DocumentInfo, Event, Extraction, KnownDate, Mention,
@@ -58,6 +59,9 @@ def extract(doc: FrusDocument, registry: Registry, known: KnownDate | None = Non
     mentions = find_entity_mentions(doc, registry, not_before, warnings)
     new = []
     kind, senders, recipients, location = parse_heading(doc, registry, mentions, not_before, new)
+    added, people = new_people(doc, registry, mentions)
+    mentions = sorted(mentions + added, key=lambda m: m.start)
+    new += [p for p in people if p.iri not in {n.iri for n in new}]
     refs = find_cross_references(doc, registry, dates, mentions, sentences, senders, recipients)
     place_iri = None
     if place:

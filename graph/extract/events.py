@@ -9,7 +9,7 @@ from graph.extract.heading import MESSAGE_TYPES
 from graph.extract.references import message_iri
 from graph.extract.stances import find_stances, side_code
 from graph.extract.text import span, within
-from graph.extract.types import DocumentInfo, Event, Mention
+from graph.extract.types import DocumentInfo, Event
 from graph.read.dates import DateMention
 from graph.read.reader import FrusDocument
 from graph.read.registry import Registry

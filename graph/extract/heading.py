@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from graph.extract.people import BULLET, opening_block
 from graph.extract.text import slug, span, within
 from graph.extract.types import Mention, NewEntity
 from graph.read.reader import FrusDocument
@@ -55,7 +56,7 @@ def heading_people(doc: FrusDocument, registry: Registry, segment_start: int, se
             candidates = [c for c in registry.candidates(part, on) if registry.entities[c].kind == "person"]
             if candidates:
                 people.append(candidates[0])
-            elif part and part[0].isupper():
+            elif part and part[0].isupper() and not re.match(r"(?:The|the)\b", part):
                 iri = registry.base_iri + "person/" + slug(part)
                 people.append(iri)
                 new.append(NewEntity(iri, "person", part, span(text, part_start, part_start + len(part))))
@@ -103,7 +104,10 @@ def find_participants(doc: FrusDocument, mentions: list[Mention]) -> list[str]:
     """People listed under PARTICIPANTS (memoranda of conversation, minutes)."""
     found = PARTICIPANTS.search(doc.text, doc.body_start, doc.body_end)
     if not found:
-        return []
+        start, end = opening_block(doc)  # minutes list those present as bullets, without a header
+        if len(BULLET.findall(doc.text, start, end)) < 2:
+            return []
+        return list(dict.fromkeys(m.target for m in within(mentions, start, end) if m.kind == "person"))
     block = re.search(r"(?s)(.*?)(\n\s*\n(?!\s*[•·*-]))", doc.text[found.end():doc.body_end] + "\n\n")
     end = found.end() + (block.end(1) if block else 0)
     return list(dict.fromkeys(m.target for m in within(mentions, found.end(), end) if m.kind == "person"))
