@@ -56,3 +56,16 @@ def test_an_editorial_note_stands_at_its_first_event(registry):
     note = document(registry, 40, "Editorial Note", "The talks opened in Helsinki on November 17, 1969. In a "
                                                     "November 18 letter, Smith reported his first impressions.")
     assert note.document.date == "1969-11-17"
+
+
+def test_an_undated_document_is_bounded_by_its_volume_period_and_resolves_roles_within_it(registry):
+    text = ("50. Memorandum for the Record1\n\nThe President wants the delegation to press on mobile ICBMs.\n\n"
+            "  1. Source: National Archives. Secret.\n")
+    metadata = {"volume": "frus1969-76v14", "volume_title": "Foreign Relations of the United States, 1969–1976, "
+                "Volume XIV, Soviet Union, October 1971–May 1972"}
+    result = extract(read_text(Path("d50.txt"), text, metadata), registry)
+    info = result.document
+    assert info.date is None and (info.not_before, info.not_after) == (date(1971, 10, 1), date(1972, 5, 31))
+    assert "only the period its FRUS volume covers" in info.date_basis
+    president = next(m for m in result.mentions if m.text == "The President")
+    assert registry.relative(president.target) == "person/nixon"

@@ -39,7 +39,7 @@ def extract(doc: FrusDocument, registry: Registry, known: KnownDate | None = Non
 
     # names need a date (role phrases); message citations need names: first pass with the year.
     first_guess = date(year, 7, 1) if year else None
-    provisional = find_entity_mentions(doc, registry, first_guess, [])
+    provisional = find_entity_mentions(doc, registry, first_guess, None, [])
     new: list[NewEntity] = []
     kind, senders, recipients, location = parse_heading(doc, registry, provisional, first_guess, new)
     refs = find_cross_references(doc, registry, dates, provisional, sentences, senders, recipients)
@@ -56,7 +56,7 @@ def extract(doc: FrusDocument, registry: Registry, known: KnownDate | None = Non
         if dateline:
             basis = f"the dateline says undated (“{dateline.text}”); " + basis
             evidence = [dateline] + evidence
-    mentions = find_entity_mentions(doc, registry, not_before, warnings)
+    mentions = find_entity_mentions(doc, registry, not_before, not_after, warnings)
     new = []
     kind, senders, recipients, location = parse_heading(doc, registry, mentions, not_before, new)
     added, people = new_people(doc, registry, mentions)

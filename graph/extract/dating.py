@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from graph.extract.text import span, within
 from graph.extract.types import CrossReference, Span
@@ -73,12 +73,32 @@ def infer_date(doc: FrusDocument, refs: list[CrossReference], dates: list[DateMe
     if year:
         return (date(year, 1, 1), date(year, 12, 31),
                 f"inferred: the year {year} named in its source note or text; no day is known", [])
-    span_years = volume_years(doc.volume or doc.doc_id)
-    if span_years:
-        first, last = span_years
-        return (date(first, 1, 1), date(last, 12, 31),
-                f"inferred: only the years its FRUS volume covers ({first}–{last}); no date in the text", [])
+    period = volume_period(doc)
+    if period:
+        first, last, source = period
+        return (first, last, f"inferred: only the period its FRUS volume covers ({first.isoformat()} to "
+                f"{last.isoformat()}, from {source}); no date in the text", [])
     return None, None, "unknown: the text gives no date and no year", []
+
+
+MONTH_NAMES = ("january february march april may june july august september october november december").split()
+PERIOD = re.compile(r"(?:(?P<m1>[A-Z][a-z]+) )?(?P<y1>\d{4})[–-](?:(?P<m2>[A-Z][a-z]+) )?(?P<y2>\d{4})")
+
+
+def volume_period(doc: FrusDocument) -> tuple[date, date, str] | None:
+    """The period a document's volume covers: from its title ('Soviet Union, October 1971–May 1972',
+    'SALT I, 1969–1972'), else the years of its volume id."""
+    found = list(PERIOD.finditer(doc.metadata.get("volume_title", "")))
+    if found:
+        last = found[-1]
+        m1, m2 = (MONTH_NAMES.index(m.lower()) + 1 if m and m.lower() in MONTH_NAMES else None
+                  for m in (last.group("m1"), last.group("m2")))
+        start = date(int(last.group("y1")), m1 or 1, 1)
+        end_year = int(last.group("y2"))
+        end = date(end_year, 12, 31) if not m2 else (date(end_year + (m2 == 12), m2 % 12 + 1, 1) - timedelta(days=1))
+        return start, end, "the volume's title"
+    years = volume_years(doc.volume or doc.doc_id)
+    return (date(years[0], 1, 1), date(years[1], 12, 31), "the volume's years") if years else None
 
 
 def volume_years(volume: str) -> tuple[int, int] | None:
@@ -104,6 +124,8 @@ def document_date_string(not_before: date | None, not_after: date | None, basis:
         return None
     if basis.startswith("inferred: the year"):
         return str(not_before.year)
+    if basis.startswith("inferred: only the period"):
+        return None
     if not_before.year != not_after.year:
         return None
     return not_before.isoformat()

@@ -16,12 +16,13 @@ ANAPHORA = re.compile(r"\b[Tt]he (latter|former)(?: (item|issue|point|question|m
 ARCHIVE_NAME = re.compile(r"\s+(Presidential (Materials|Library)|Papers|Library)\b")
 
 
-def find_entity_mentions(doc: FrusDocument, registry: Registry, on: date | None,
+def find_entity_mentions(doc: FrusDocument, registry: Registry, on: date | None, until: date | None,
                          warnings: list[str]) -> list[Mention]:
-    """Every registry name in the text, resolved to one entity (role phrases by date)."""
+    """Every registry name in the text, resolved to one entity (role phrases by the holder over the
+    document's dates, which for an undated document is its volume's period)."""
     raw = []
     for found in registry.alias_pattern.finditer(doc.text):
-        raw.append((found, registry.candidates(found.group(0), on)))
+        raw.append((found, registry.candidates(found.group(0), on, until)))
     certain = {c[0] for _, c in raw if len(c) == 1}
     mentions = []
     for found, candidates in raw:

@@ -32,6 +32,12 @@ class Role:
     start: date | None
     end: date | None
 
+    def overlaps(self, first: date | None, last: date | None) -> bool:
+        """True when the role was held at some time from `first` to `last` (any time when unknown)."""
+        if first is None or last is None:
+            return True
+        return (self.start is None or self.start <= last) and (self.end is None or first <= self.end)
+
     def covers(self, day: date | None) -> bool:
         if day is None:
             return True
@@ -224,8 +230,9 @@ class Registry:
         """The registry alias a matched surface form stands for."""
         return self._normalised_aliases.get(normalise(surface))
 
-    def candidates(self, surface: str, on: date | None) -> list[str]:
-        """Entities a surface form may name on a date: role phrases pick the holder on that date."""
+    def candidates(self, surface: str, on: date | None, until: date | None = None) -> list[str]:
+        """Entities a surface form may name on a date (or at some time from `on` to `until`): role
+        phrases pick the holders then."""
         alias = self.alias_for(surface)
         if alias is None:
             return []
@@ -234,7 +241,7 @@ class Registry:
             entity = self.entities[iri]
             if alias in entity.aliases:
                 found.append(iri)
-            elif any(alias in role.aliases and role.covers(on) for role in entity.roles):
+            elif any(alias in role.aliases and role.overlaps(on, until or on) for role in entity.roles):
                 found.append(iri)
         return found
 
