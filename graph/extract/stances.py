@@ -58,8 +58,12 @@ KIND_CUES: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, re.I)) for
                           r"hope[sd]?|must|should|ha(?:s|ve|d) to|needs?|problem|adhere\w*|remains? valid|"
                           r"continues? to|detected|considers?|understands?|understanding|thesis|insistence|"
                           r"condition|demand\w*|intend\w*|wants?|wish\w*|ready to|willing to|solvable|"
-                          r"clear that|convinced|doubt|concern\w*|no linkage|no-linkage|linked?)\b"),
+                          r"clear that|convinced|doubt|concern\w*|no linkage|no-linkage|linked?|"
+                          r"(?:has|have|had) not (?:yet )?\w+ed)\b"),
 ]]
+ENUMERATOR = re.compile(r"(?:One|Two|Three|Four|Five|First|Second|Third|Fourth|Fifth|Finally|\(?[a-e1-5]\))[,.:)]\s",
+                        re.I)
+OTHER_RECENT = 6  # clauses within which an interlocutor named stays the likely 'he'
 REPORTING = re.compile(r"\b(?:said|says|stated|told|asked|wondered|thought|thinks|believed?|felt|stressed|"
                        r"emphasi[sz]ed|insisted|contended|argued|maintained|claimed|recalled|referred|advised|"
                        r"confirmed|noted|noting|pointed out|replied|responded|explained|indicated|reported|"
@@ -170,7 +174,7 @@ def modifier_side(text: str, cue_start: int, cue_end: int, voices: "Voices") -> 
     """The side owning a nominal cue: 'Soviet refusal', 'our proposal', 'their SL position', 'no give on
     their position', or the one it is unacceptable 'to us'."""
     word = text[cue_start:cue_end].lower()
-    if word.split()[-1].strip("“”\"") in NOMINAL_CUES:
+    if word.strip() and word.split()[-1].strip("“”\"") in NOMINAL_CUES:
         before = text[max(0, cue_start - 50):cue_start]
         words = list(re.finditer(r"[\w.’'-]+", before))[-4:]
         for match in reversed(words):
@@ -193,7 +197,7 @@ def modifier(word: str, voices: "Voices") -> tuple[str, tuple[str | None, str | 
     if lowered in ("their", "them"):
         return "group", (voices.group_side(), side_iri(voices.registry, voices.group_side()))
     if lowered in ("his", "her"):
-        return "third", voices.last_person or (None, None)
+        return "third", voices.person()
     for side, pattern in SIDE_NOUNS:
         if pattern.fullmatch(word.rstrip("’'s")) or pattern.fullmatch(word):
             return "side", (side, side_iri(voices.registry, side))
@@ -218,7 +222,19 @@ class Voices:
         self.recipient = info.recipients[0] if info.recipients else None
         self.recipient_side = side_code(registry, self.recipient) or (self.author_side if self.recipient else None)
         self.last_person: tuple[str | None, str | None] | None = None
+        self.last_other: tuple[str | None, str | None] | None = None  # the last person of the other side
+        self.other_age = 0  # clauses read since then
         self.last_group: str | None = None
+
+    def person(self) -> tuple[str | None, str | None]:
+        """'He' in a U.S. record is mostly the interlocutor: the other side's person named within the last
+        few clauses, else the last person named."""
+        if self.last_other is not None and self.other_age <= OTHER_RECENT:
+            return self.last_other
+        return self.last_person or (None, None)
+
+    def next_clause(self) -> None:
+        self.other_age += 1
 
     def group_side(self) -> str | None:
         """'They' in an author's own words is the other party: the side named last unless that is the
@@ -233,6 +249,8 @@ class Voices:
             entity = self.registry.entities.get(speaker.actor)
             if entity is not None and entity.kind == "person":
                 self.last_person = (speaker.side, speaker.actor)
+                if speaker.side and speaker.side != self.author_side:
+                    self.last_other, self.other_age = self.last_person, 0
             elif speaker.side:
                 self.last_group = speaker.side
         elif speaker.kind == "side" and speaker.side:
@@ -298,7 +316,7 @@ def pronoun_speaker(match: re.Match, word: str, voices: Voices) -> Speaker:
         return Speaker(match.start(), match.end(), match.group(0), "second", voices.recipient_side,
                        voices.recipient)
     if word in THIRD_PERSON:
-        side, actor = voices.last_person or (None, None)
+        side, actor = voices.person()
         return Speaker(match.start(), match.end(), match.group(0), "third", side, actor)
     side = voices.group_side()
     return Speaker(match.start(), match.end(), match.group(0), "group", side, side_iri(voices.registry, side))
@@ -368,6 +386,10 @@ def stances_in_paragraph(doc: FrusDocument, info: DocumentInfo, sentences: list[
             speakers = speakers_in(doc, start, end, within(names, start, end), voices)
             judged = stance_kind(text, start, end)
             clause_issues = list(dict.fromkeys(m.target for m in within(issues, start, end)))
+            if judged is None and found and ENUMERATOR.match(text, start):
+                judged = (found[-1].kind, start, start)  # "Three, that we would …": the listed item goes on
+            elif judged is None and clause_issues and not LOGISTICS.search(text, start, end):
+                judged = ("PositionStatement", start, start)  # a telegraphic statement on an issue
             if judged and is_stance(text, start, end, judged[0], speakers, clause_issues):
                 kind, cue, cue_end = judged
                 chosen = holder(text, speakers, kind, cue, cue_end, voices) or carried
@@ -379,6 +401,7 @@ def stances_in_paragraph(doc: FrusDocument, info: DocumentInfo, sentences: list[
                                     side, actor))
                 if chosen is not None and chosen.kind in ("named", "side", "third", "first"):
                     carried = chosen
+            voices.next_clause()
             for speaker in speakers + named_in(doc, start, end, within(names, start, end), voices):
                 voices.note(speaker)
     return found
