@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 from graph.extract import extract
+from graph.extract.stances import STANCE_TYPES
 from graph.read.reader import read_text
-
-STANCE_TYPES = {"Proposal", "Agreement", "Rejection", "PositionStatement", "IssueRaised", "Demarche",
-                "UnilateralStatement"}
 
 
 def stances(registry, body: str, title: str = "Telegram From the Embassy in Moscow to the Department of "
@@ -116,3 +114,20 @@ def test_participant_lists_and_titled_names_become_new_people(registry):
     assert {"person/kissinger", "person/ronald-i-spiers", "person/jack-n-merritt"} <= participants
     for person in result.new_entities:
         assert text[person.evidence.start:person.evidence.end] == person.evidence.text
+
+
+def test_the_built_graph_gives_each_extracted_stance_one_side_or_says_it_is_unknown(built_seed):
+    from graph.model.store import KnowledgeGraph
+    kg = KnowledgeGraph.open(built_seed.store_path)
+    rows = kg.select("""
+        PREFIX salt: <https://w3id.org/salt-kg/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?e (COUNT(DISTINCT ?side) AS ?sides) (SAMPLE(?stated) AS ?known) WHERE {
+          ?e a salt:NegotiationEvent ; prov:wasDerivedFrom ?p ; a ?type .
+          FILTER (?type IN (salt:Proposal, salt:Agreement, salt:Rejection, salt:PositionStatement,
+                            salt:IssueRaised, salt:Demarche, salt:UnilateralStatement))
+          OPTIONAL { ?e salt:side ?side } OPTIONAL { ?e salt:sideStated ?stated }
+        } GROUP BY ?e""")
+    assert rows
+    for row in rows:
+        assert int(row["sides"]) == 1 or (int(row["sides"]) == 0 and row["known"] in (False, "false"))

@@ -29,6 +29,8 @@ from graph.read.reader import FrusDocument
 from graph.read.registry import Registry
 
 SIDES = ("US", "USSR")
+STANCE_TYPES = {"Proposal", "Agreement", "Rejection", "PositionStatement", "IssueRaised", "Demarche",
+                "UnilateralStatement"}
 SIDE_IRIS = {"US": "org/united-states", "USSR": "org/soviet-union"}
 
 # Stance cues, strongest first: the first kind whose cue a clause holds is its kind.

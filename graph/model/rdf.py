@@ -11,7 +11,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from graph.extract import Event, Extraction, Mention, Span, message_iri
-from graph.extract.stances import side_iri
+from graph.extract.stances import STANCE_TYPES, side_iri
 from graph.namespaces import DCTERMS, FOAF, HSG, OA, PROV, RDF, RDFS, SALT, SCHEMA, SEM, XSD
 from graph.read.registry import Registry
 
@@ -208,6 +208,8 @@ class DocumentGraph:
         for actor in event.actors:
             add(iri, SEM + "hasActor", actor)
         add(iri, SALT + "side", side_iri(self.registry, event.side))  # one side, the speaker's; none if unknown
+        if event.side is None and event.type in STANCE_TYPES:
+            add(iri, SALT + "sideStated", False)
         for issue in event.issues:
             add(iri, SALT + "concernsIssue", issue)
         for issue in dict.fromkeys(b for issue in event.issues for b in self.registry.broader_closure(issue)):
