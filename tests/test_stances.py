@@ -131,3 +131,12 @@ def test_the_built_graph_gives_each_extracted_stance_one_side_or_says_it_is_unkn
     assert rows
     for row in rows:
         assert int(row["sides"]) == 1 or (int(row["sides"]) == 0 and row["known"] in (False, "false"))
+
+
+def test_dialogue_paragraphs_speak_for_their_speaker(registry):
+    title = "Memorandum of Conversation"
+    body = ("Brezhnev: We cannot accept a freeze that leaves out your submarines.\n\n"
+            "Kissinger: We could agree to count the H-class submarines.")
+    events = stances(registry, body, title=title)
+    assert stance_with(events, "cannot accept").side == "USSR"
+    assert stance_with(events, "could agree").side == "US"

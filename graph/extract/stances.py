@@ -65,6 +65,8 @@ KIND_CUES: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, re.I)) for
 ]]
 ENUMERATOR = re.compile(r"(?:One|Two|Three|Four|Five|First|Second|Third|Fourth|Fifth|Finally|\(?[a-e1-5]\))[,.:)]\s",
                         re.I)
+DIALOGUE = re.compile(r"[ \t]*(?P<who>(?:The |Mr\. |Dr\. |Ambassador |General Secretary |Secretary )?[A-Z][\w.’'-]*"
+                      r"(?: [A-Z][\w.’'-]*){0,2}):[ \t]+(?=[A-Z“\"])")
 OTHER_RECENT = 6  # clauses within which an interlocutor named stays the likely 'he'
 REPORTING = re.compile(r"\b(?:said|says|stated|told|asked|wondered|thought|thinks|believed?|felt|stressed|"
                        r"emphasi[sz]ed|insisted|contended|argued|maintained|claimed|recalled|referred|advised|"
@@ -430,6 +432,32 @@ def find_stances(doc: FrusDocument, info: DocumentInfo, regions: list[tuple[int,
         if not is_stance_region(doc, start, end):
             continue
         inside = [s for s in sentences if start <= s[0] and s[1] <= end]
-        if inside:
+        if not inside:
+            continue
+        speaker = dialogue_speaker(doc, start, names, registry)
+        if speaker is None:
             found.extend(stances_in_paragraph(doc, info, inside, names, issues, voices))
+            continue
+        saved = (voices.author, voices.author_side, voices.recipient, voices.recipient_side)
+        voices.author, voices.author_side = speaker
+        voices.recipient, voices.recipient_side = None, other(speaker[1])
+        found.extend(stances_in_paragraph(doc, info, inside, names, issues, voices))
+        voices.author, voices.author_side, voices.recipient, voices.recipient_side = saved
     return found
+
+
+def dialogue_speaker(doc: FrusDocument, start: int, names: list[Mention],
+                     registry: Registry) -> tuple[str | None, str] | None:
+    """The speaker of a paragraph written as dialogue ('Brezhnev: We cannot …', 'The President: …'):
+    there "I" and "we" are the speaker's, not the record's author's."""
+    found = DIALOGUE.match(doc.text, start)
+    if not found:
+        return None
+    named = [m for m in names if start <= m.start and m.end <= found.end("who")]
+    if named:
+        side = side_code(registry, named[0].target)
+        return (named[0].target, side) if side else None
+    for side, pattern in SIDE_NOUNS:
+        if pattern.search(found.group("who")):
+            return side_iri(registry, side), side
+    return None
