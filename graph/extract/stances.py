@@ -84,10 +84,11 @@ PREPOSITIONS = {"for", "to", "with", "from", "on", "in", "of", "about", "against
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "any", "anyone", "all", "both", "each"}
 
 SIDE_NOUNS = [(side, re.compile(pattern)) for side, pattern in [
-    ("USSR", r"\b(?:Soviets?|USSR|U\.S\.S\.R\.?|Russians?|Moscow|Kremlin)\b(?: (?:side|[Dd]elegation|"
-             r"[Gg]overnment|leaders(?:hip)?|negotiators?|representatives?|team))?"),
-    ("US", r"\b(?:United States|U\.S\.(?! ?S\.R)|US(?!SR)|Americans?|Washington)\b(?: (?:side|[Dd]elegation|"
-           r"[Gg]overnment|negotiators?|representatives?|team))?"),
+    ("USSR", r"\b(?:Soviets?|USSR|U\.S\.S\.R\.?|Russians?|Moscow|Kremlin|Sov(?:s|iet)?[ ]?[Dd]el(?:egation)?|"
+             r"SOVDEL|Sovs)\b(?: (?:side|[Dd]elegation|[Gg]overnment|leaders(?:hip)?|negotiators?|"
+             r"representatives?|team))?"),
+    ("US", r"\b(?:United States|U\.S\.(?! ?S\.R)|US(?!SR)|Americans?|Washington|U\.?S\.? ?Del(?:egation)?|USDEL)"
+           r"(?:\b|(?<=\.))(?: (?:side|[Dd]elegation|[Gg]overnment|negotiators?|representatives?|team))?"),
 ]]
 PRONOUNS = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|[Uu]s|[Mm]y|[Mm]e|[Yy]ou|[Yy]our|[Hh]e|[Hh]is|[Hh]im|[Ss]he|[Hh]er|"
                       r"[Tt]hey|[Tt]heir|[Tt]hem)\b")
