@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.extract.heading import MESSAGE_TYPES
+from graph.extract.heading import MESSAGE_TYPES, split_heading
 from graph.extract.text import span, within
 from graph.extract.types import DocumentInfo, Mention, Span
 from graph.read.reader import FrusDocument
@@ -223,7 +223,7 @@ class Voices:
     def __init__(self, info: DocumentInfo, registry: Registry):
         self.registry = registry
         self.author = info.sender[0] if info.sender else None
-        self.author_side = side_code(registry, self.author) or "US"  # FRUS is the U.S. record
+        self.author_side = side_code(registry, self.author) or heading_side(info.title) or "US"  # the U.S. record
         self.recipient = info.recipients[0] if info.recipients else None
         self.recipient_side = side_code(registry, self.recipient) or (self.author_side if self.recipient else None)
         self.last_person: tuple[str | None, str | None] | None = None
@@ -260,6 +260,15 @@ class Voices:
                 self.last_group = speaker.side
         elif speaker.kind == "side" and speaker.side:
             self.last_group = speaker.side
+
+
+def heading_side(title: str) -> str | None:
+    """The side a heading's sender part names ('Note From the Soviet Leadership to President Nixon')."""
+    sender = split_heading(title)[1]
+    for side, pattern in SIDE_NOUNS:
+        if pattern.search(sender):
+            return side
+    return None
 
 
 def speakers_in(doc: FrusDocument, start: int, end: int, names: list[Mention], voices: Voices) -> list[Speaker]:
