@@ -266,8 +266,8 @@ def heading_side(title: str) -> str | None:
     """The side a heading's sender part names ('Note From the Soviet Leadership to President Nixon')."""
     sender = split_heading(title)[1]
     for side, pattern in SIDE_NOUNS:
-        if pattern.search(sender):
-            return side
+        if any(not after_preposition(sender, m.start()) for m in pattern.finditer(sender)):
+            return side  # 'the Soviet Union', not 'the Embassy in Moscow'
     return None
 
 
