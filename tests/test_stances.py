@@ -140,3 +140,9 @@ def test_dialogue_paragraphs_speak_for_their_speaker(registry):
     events = stances(registry, body, title=title)
     assert stance_with(events, "cannot accept").side == "USSR"
     assert stance_with(events, "could agree").side == "US"
+
+
+def test_a_note_from_the_other_side_speaks_in_its_first_person(registry):
+    events = stances(registry, "We believe that the submarine bases in third countries must be liquidated.",
+                     title="Note From the Soviet Union to the United States")
+    assert stance_with(events, "We believe").side == "USSR"
