@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from graph.ask import browse
 
-from . import linked_data, rest, sparql, views
+from . import linked_data, openapi, rest, sparql, views
 from .negotiation import wants_html
 from .pages import render
 from .services import Services
@@ -66,6 +66,26 @@ class BodyTooLarge(Exception):
     """A streamed request body went over the limit."""
 
 
+class HeadAsGet:
+    """Answer HEAD wherever GET is answered: the GET response's status and headers, without its body."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message):
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 def create_app(store_path: Path | None = None, settings: ServerSettings | None = None) -> FastAPI:
     """Build the app over a built store (opened read-only)."""
     settings = settings or ServerSettings(store_path=Path(store_path) if store_path else None)
@@ -88,6 +108,8 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["Accept", "Content-Type"],
                            max_age=3600)
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(HeadAsGet)
+    openapi.document(app)
     return app
 
 

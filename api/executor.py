@@ -55,6 +55,21 @@ class EvaluationError(QueryFailed):
     status = 502
 
 
+class QueryCrashed(QueryFailed):
+    """A query that stopped a fresh worker as well: refused as unanswerable."""
+
+    status = 400
+
+
+class WorkerLost(Exception):
+    """A worker process was found dead: before the job reached it, or while running it."""
+
+    def __init__(self, during_query: bool, exit_code: int | None):
+        super().__init__(during_query, exit_code)
+        self.during_query = during_query
+        self.exit_code = exit_code
+
+
 @dataclass
 class QueryJob:
     """One query with what the worker needs to run and serialise it."""
@@ -64,6 +79,16 @@ class QueryJob:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     max_bytes: int = 16 * 1024 * 1024
+    base_iri: str | None = None
+    fallback_accept: str | None = None  # the Accept header, when a `format` parameter chose `accept`
+
+    def choose(self, offered: dict, default: str) -> str | None:
+        """The media type for this job's results: from `accept`, else from the fallback Accept header."""
+        for accept in (self.accept, self.fallback_accept):
+            media = negotiate(accept, offered, default) if accept is not None else None
+            if media is not None:
+                return media
+        return None
 
 
 @dataclass
@@ -96,40 +121,61 @@ class LimitedBuffer:
 
 def execute(store: ox.Store, job: QueryJob) -> tuple:
     """Run one job on a store; ('ok', media, body) or (error kind, message). Runs in the worker."""
-    options: dict = {}
-    if job.default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    else:
-        options["use_default_graph_as_union"] = True
-    if job.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     try:
-        results = store.query(job.query, **options)
+        results = store.query(job.query, **query_options(job))
         sink = LimitedBuffer(job.max_bytes)
         if isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
-            media = negotiate(job.accept, RESULT_TYPES, "application/sparql-results+json")
+            media = job.choose(RESULT_TYPES, "application/sparql-results+json")
             if media is None:
                 return ("not-acceptable", "SELECT and ASK results are offered as " + ", ".join(RESULT_TYPES))
             results.serialize(sink, format=RESULT_TYPES[media])
             media = CANONICAL_RESULTS.get(media, media)
         else:
-            media = negotiate(job.accept, GRAPH_TYPES, "text/turtle")
+            media = job.choose(GRAPH_TYPES, "text/turtle")
             if media is None:
                 return ("not-acceptable", "CONSTRUCT and DESCRIBE results are offered as " + ", ".join(GRAPH_TYPES))
             ox.serialize(results, sink, format=GRAPH_TYPES[media])
             media = CANONICAL_GRAPH.get(media, media)
     except SyntaxError as err:
         return ("syntax", str(err))
+    except ValueError as err:  # a dataset IRI that is not an IRI
+        return ("syntax", f"invalid request: {err}")
     except OverflowError:
         return ("too-large", f"the result exceeds the limit of {job.max_bytes:,} bytes; add LIMIT or "
                              "narrow the query (whole-graph dumps: `saltkg export`)")
+    except RecursionError:
+        return ("syntax", "the query is nested too deeply to be evaluated")
     except Exception as err:  # the worker must survive any failure of one query
         return ("evaluation", f"{type(err).__name__}: {err}")
     return ("ok", media, sink.getvalue())
 
 
+def query_options(job: QueryJob) -> dict:
+    """Store.query keyword arguments: the dataset (default: every graph as the default graph) and base."""
+    options: dict = {"base_iri": job.base_iri}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    return options
+
+
+WORKER_STACK_BYTES = 512 * 1024 * 1024  # address space only; pages are used as deep recursion touches them
+
+
 def worker_main(connection: Connection, store_path: str) -> None:
-    """The worker process: open the store read-only and answer jobs until the pipe closes."""
+    """The worker process: answer jobs on a thread with a large stack, so that the query engine's
+    recursive parser and evaluator cannot overflow it on deeply nested (but size-limited) queries."""
+    threading.stack_size(WORKER_STACK_BYTES)
+    serving = threading.Thread(target=serve_jobs, args=(connection, store_path), name="saltkg-query")
+    serving.start()
+    serving.join()
+
+
+def serve_jobs(connection: Connection, store_path: str) -> None:
+    """Open the store read-only and answer jobs until the pipe closes."""
     store = ox.Store.read_only(store_path)
     while True:
         try:
@@ -177,6 +223,8 @@ class QueryPool:
         self.closed = False
         self.generation = 0
         self.replaced = 0
+        self.busy = 0
+        self.most_busy = 0  # the most workers ever running queries at once
 
     def start(self) -> None:
         with self.lock:
@@ -187,25 +235,64 @@ class QueryPool:
             self.started = True
 
     def run(self, job: QueryJob) -> QueryAnswer:
-        """Answer a job within the time limit or raise the matching QueryFailed."""
+        """Answer a job within the time limit or raise the matching QueryFailed. A worker that died
+        while idle is found on borrowing (or when the job cannot be sent) and the job goes to a fresh
+        one; a worker that dies during the job gets one more try on a fresh worker."""
         self.start()
+        for attempt in (1, 2):
+            worker = self.borrow()
+            try:
+                outcome = self.ask(worker, job)
+            except WorkerLost as lost:
+                if attempt == 1 or not lost.during_query:
+                    continue
+                raise QueryCrashed("the query stopped the query engine twice (exit code "
+                                   f"{lost.exit_code}); it is refused — it may be nested too deeply") from None
+            finally:
+                self.release()
+            if outcome[0] == "ok":
+                return QueryAnswer(outcome[1], outcome[2])
+            raise ERRORS[outcome[0]](outcome[1])
+        raise EvaluationError("no query worker could be started; the query was not answered")
+
+    def borrow(self) -> Worker:
+        """An idle, live worker (a dead one is replaced at once), waiting at most `queue_wait`."""
         try:
             worker = self.idle.get(timeout=self.queue_wait)
         except queue.Empty:
             raise PoolBusy(f"all {self.size} query workers are busy; try again shortly") from None
+        with self.lock:
+            self.busy += 1
+            self.most_busy = max(self.most_busy, self.busy)
+        if not worker.process.is_alive():
+            self.replaced += 1
+            worker.stop()
+            worker = Worker(self.context, self.store_path, self.generation)
+        return worker
+
+    def release(self) -> None:
+        with self.lock:
+            self.busy -= 1
+
+    def ask(self, worker: Worker, job: QueryJob) -> tuple:
+        """Send a job to a borrowed worker and wait for its outcome; the worker goes back or is replaced."""
         try:
             worker.connection.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, BrokenPipeError):
+            self.replace(worker)
+            raise WorkerLost(False, worker.process.exitcode) from None
+        try:
             if not worker.connection.poll(self.timeout):
                 self.replace(worker)
                 raise QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s")
             outcome = pickle.loads(worker.connection.recv_bytes())
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
+            worker.process.join(timeout=1)
+            exit_code = worker.process.exitcode
             self.replace(worker)
-            raise EvaluationError("the query worker stopped unexpectedly; the query was not answered") from None
+            raise WorkerLost(True, exit_code) from None
         self.give_back(worker)
-        if outcome[0] == "ok":
-            return QueryAnswer(outcome[1], outcome[2])
-        raise ERRORS[outcome[0]](outcome[1])
+        return outcome
 
     def give_back(self, worker: Worker) -> None:
         if worker.generation != self.generation or self.closed:

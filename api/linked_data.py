@@ -16,7 +16,7 @@ from graph.ask import browse
 from graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDFS, SALT
 
 from .descriptions import serialize, void_description
-from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, SUFFIXES, negotiate, wants_html
+from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, SUFFIXES, is_iri, negotiate, wants_html
 from .pages import curie, render
 from .services import Services, services_of
 
@@ -136,6 +136,8 @@ def resource(kind: str, rest: str, request: Request) -> Response:
         return Response(f"no resource at /{kind}/{rest}", status_code=404, media_type="text/plain")
     path, forced = split_suffix(f"{kind}/{rest}")
     iri = services.links.iri_for_path(path)
+    if not is_iri(iri):
+        return Response(f"no resource at /{kind}/{rest}: not a valid IRI", status_code=404, media_type="text/plain")
     media = choose(request, forced)
     if media is None:
         return not_acceptable()

@@ -32,6 +32,15 @@ SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "app
             ".rdf": "application/rdf+xml", ".html": "text/html"}
 
 
+def is_iri(value: str) -> bool:
+    """True for an absolute IRI the store accepts (no spaces, quotes, angle brackets, bad escapes)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_accept(accept: str | None) -> list[str]:
     """Media types of an Accept header, best first (by q-value, then order); q=0 dropped."""
     choices = []
@@ -50,13 +59,24 @@ def parse_accept(accept: str | None) -> list[str]:
 
 
 def negotiate(accept: str | None, offered, default: str) -> str | None:
-    """The best offered media type for an Accept header; the default for wildcards; None if nothing fits."""
+    """The best offered media type for an Accept header; None if nothing fits. `*/*` gets the default;
+    `text/*` or `application/*` the default when it matches, else the first offered type of that kind."""
     for media in parse_accept(accept):
         if media in offered:
             return media
-        if media == "*/*" or (media.endswith("/*") and default.startswith(media[:-1])):
+        if media == "*/*":
             return default
+        if media.endswith("/*"):
+            kind = media[:-1]
+            fitting = [m for m in (default, *offered) if m.startswith(kind) and canonical(m).startswith(kind)]
+            if fitting:
+                return fitting[0]
     return None
+
+
+def canonical(media: str) -> str:
+    """The media type an answer in `media` is labelled with."""
+    return CANONICAL_RESULTS.get(media) or CANONICAL_GRAPH.get(media) or media
 
 
 def wants_html(accept: str | None) -> bool:

@@ -16,7 +16,7 @@ from graph.ask import status
 from graph.read.dates import DateError, parse_iso_date
 
 from .pages import render
-from .negotiation import wants_html
+from .negotiation import is_iri, wants_html
 from .services import Services, services_of
 
 router = APIRouter(tags=["REST"])
@@ -42,13 +42,18 @@ def page_of(request: Request, chosen: list, total: int, limit: int, offset: int,
     return JSONResponse(body)
 
 
-def to_iri(services: Services, value: str, default_kind: str | None = None) -> str:
-    """A full IRI from an IRI, a minted path (person/kissinger) or a bare name of a default kind."""
+def to_iri(services: Services, value: str, default_kind: str | None = None, status: int = 404) -> str:
+    """A full IRI from an IRI, a minted path (person/kissinger) or a bare name of a default kind.
+    A value that makes no valid IRI is answered with `status` (404 for a path, 400 for a parameter)."""
     if value.startswith(("http://", "https://")):
-        return value
-    if "/" in value or default_kind is None:
-        return services.base_iri + value.strip("/")
-    return f"{services.base_iri}{default_kind}/{value}"
+        iri = value
+    elif "/" in value or default_kind is None:
+        iri = services.base_iri + value.strip("/")
+    else:
+        iri = f"{services.base_iri}{default_kind}/{value}"
+    if not is_iri(iri):
+        raise HTTPException(status, f"{value!r} is not an id or IRI of this graph")
+    return iri
 
 
 def valid_date(value: str | None, name: str) -> str | None:
@@ -60,11 +65,11 @@ def valid_date(value: str | None, name: str) -> str | None:
         raise HTTPException(400, f"{name}: {err}") from None
 
 
-def issue_iri(services: Services, issue_id: str) -> str:
+def issue_iri(services: Services, issue_id: str, not_found: int = 404) -> str:
     try:
-        return status.resolve_issue(services.kg, to_iri(services, issue_id, "issue"), services.base_iri)
+        return status.resolve_issue(services.kg, to_iri(services, issue_id, "issue", not_found), services.base_iri)
     except status.UnknownIssue as err:
-        raise HTTPException(404, str(err).strip('"')) from None
+        raise HTTPException(not_found, str(err).strip('"')) from None
 
 
 @router.get("/issues", response_model=None,
@@ -187,8 +192,8 @@ def events(request: Request,
            limit: int = Limit, offset: int = Offset) -> dict:
     services = services_of(request)
     start, end = valid_date(from_, "from"), valid_date(to, "to")
-    actor_iri = to_iri(services, actor, "person") if actor else None
-    issue_filter = issue_iri(services, issue) if issue else None
+    actor_iri = to_iri(services, actor, "person", status=400) if actor else None
+    issue_filter = issue_iri(services, issue, 400) if issue else None
     if type is not None and not type.isidentifier():
         raise HTTPException(400, f"invalid event type {type!r}")
     found = browse.find_events(services.kg, start, end, actor_iri, issue_filter, type)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hmac
 import json
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from graph.ask import queries
 from graph.draw.drawing import script_json
@@ -21,15 +23,17 @@ from .executor import QueryFailed, QueryJob
 from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, negotiate, wants_html
 from .pages import curie, render
 from .services import Services, services_of
-from .sparql_guard import ForbiddenService, check_services, is_update
+from .sparql_guard import ForbiddenService, TooComplex, check_complexity, check_services, is_update
 
 router = APIRouter(tags=["SPARQL"])
 
-FORMAT_PARAMETER = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+FORMAT_PARAMETER = {  # json and xml name a results format and a graph format: whichever fits the query
+    "json": "application/sparql-results+json, application/ld+json",
+    "xml": "application/sparql-results+xml, application/rdf+xml", "csv": "text/csv",
     "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
     "nt": "application/n-triples", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
 }
+RETRY_AFTER = "5"
 EXAMPLE_DATE = "1972-05-20"
 READ_ONLY = ("SPARQL Update is disabled: this endpoint is read-only. An operator may enable updates by "
              "setting SALTKG_ADMIN_TOKEN; requests must then send 'Authorization: Bearer <token>'.")
@@ -37,7 +41,9 @@ READ_ONLY = ("SPARQL Update is disabled: this endpoint is read-only. An operator
 
 
 def error(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(message, status_code=status)
+    """A plain-text error; a 503 says when to try again."""
+    headers = {"Retry-After": RETRY_AFTER} if status == 503 else None
+    return PlainTextResponse(message, status_code=status, headers=headers)
 
 
 def examples(base_iri: str) -> list[dict]:
@@ -56,67 +62,102 @@ def examples(base_iri: str) -> list[dict]:
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET), service description, or the HTML query page")
+@router.get("/sparql/", include_in_schema=False, name="sparql_get_slash")
 def sparql_get(request: Request, query: str | None = None, format: str | None = None) -> Response:
     services = services_of(request)
     params = request.query_params
     if "update" in params:
         return error(405, "SPARQL Update must be sent by POST (and this endpoint is read-only)")
+    if len(params.getlist("query")) > 1:
+        return error(400, "more than one 'query' parameter; send exactly one")
     accept = accept_of(request, format)
     if query is None:
-        if wants_html(accept):
+        if wants_html(accept[0]):
             return query_page(services, "", None)
-        return describe_service(services, request, accept)
-    return answer(services, query, accept, params.getlist("default-graph-uri"),
-                  params.getlist("named-graph-uri"), html=wants_html(accept) and format in (None, "html"))
+        return describe_service(services, request, accept[0])
+    return answer(services, query, accept, params.getlist("default-graph-uri"), params.getlist("named-graph-uri"),
+                  endpoint_of(request), html=wants_html(accept[0]) and format in (None, "html"))
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query or (with the admin token) update by POST")
+@router.post("/sparql/", include_in_schema=False, name="sparql_post_slash")
 async def sparql_post(request: Request) -> Response:
+    """Read the body here; the query itself runs on a thread, so the event loop never waits on it."""
     services = services_of(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if len(body) > services.settings.max_request_bytes:
         return error(413, f"request body exceeds {services.settings.max_request_bytes:,} bytes")
+    params, endpoint = request.query_params, endpoint_of(request)
     if content_type == "application/sparql-update":
-        return update(services, request, body.decode("utf-8", errors="replace"))
+        return await run_in_threadpool(update, services, request, body.decode("utf-8", errors="replace"))
     if content_type == "application/sparql-query":
-        params = request.query_params
-        return answer(services, body.decode("utf-8", errors="replace"), accept_of(request, params.get("format")),
-                      params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+        if "query" in params:
+            return error(400, "the query is in the body; a 'query' URL parameter as well is ambiguous")
+        return await run_in_threadpool(answer, services, body.decode("utf-8", errors="replace"),
+                                       accept_of(request, params.get("format")), params.getlist("default-graph-uri"),
+                                       params.getlist("named-graph-uri"), endpoint)
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form()
         if "update" in form:
-            return update(services, request, str(form["update"]))
+            return await run_in_threadpool(update, services, request, str(form["update"]))
         if "query" not in form:
             return error(400, "missing 'query' (or 'update') field")
-        return answer(services, str(form["query"]), accept_of(request, form.get("format")),
-                      [str(v) for v in form.getlist("default-graph-uri")],
-                      [str(v) for v in form.getlist("named-graph-uri")])
+        if len(form.getlist("query")) > 1 or "query" in params:
+            return error(400, "more than one 'query' parameter; send exactly one")
+        return await run_in_threadpool(answer, services, str(form["query"]), accept_of(request, form.get("format")),
+                                       [str(v) for v in form.getlist("default-graph-uri")],
+                                       [str(v) for v in form.getlist("named-graph-uri")], endpoint)
     return error(415, "send application/sparql-query, application/sparql-update or an HTML form")
 
 
-def accept_of(request: Request, format: str | None) -> str:
-    """The Accept header, overridden by a `format` parameter (json, csv, turtle, …) when given."""
+def endpoint_of(request: Request) -> str:
+    """This endpoint's URL: the base IRI that relative IRIs in a query resolve against."""
+    return str(request.url_for("sparql_get"))
+
+
+def accept_of(request: Request, format: str | None) -> tuple[str, str | None]:
+    """What to negotiate: a `format` parameter's types (json, xml, csv, turtle, …) first, with the
+    Accept header as the fallback when they do not fit the query form; else the Accept header alone."""
+    header = request.headers.get("accept", "*/*")
     if format and format in FORMAT_PARAMETER:
-        return FORMAT_PARAMETER[format]
-    return request.headers.get("accept", "*/*")
+        return FORMAT_PARAMETER[format], header
+    return header, None
 
 
-def answer(services: Services, query: str, accept: str, default_graphs: list[str], named_graphs: list[str],
-           html: bool = False) -> Response:
+def bad_iris(values: list[str]) -> list[str]:
+    """The values that are not absolute IRIs."""
+    bad = []
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            bad.append(value)
+    return bad
+
+
+def answer(services: Services, query: str, accept: tuple[str, str | None], default_graphs: list[str],
+           named_graphs: list[str], endpoint: str | None = None, html: bool = False) -> Response:
     """Check and run one query; its results in the negotiated format, or a clear error status."""
     settings = services.settings
     if len(query.encode("utf-8")) > settings.max_request_bytes:
         return error(413, f"query exceeds {settings.max_request_bytes:,} bytes")
     if is_update(query):
         return error(403, READ_ONLY + " (an update was sent as a query)")
+    bad = bad_iris(default_graphs + named_graphs)
+    if bad:
+        return error(400, "default-graph-uri and named-graph-uri must be absolute IRIs; not: "
+                          + ", ".join(repr(b) for b in bad[:5]))
     try:
-        check_services(query, settings.service_hosts)
+        check_complexity(query)
+        check_services(query, settings.service_hosts, endpoint)
+    except TooComplex as err:
+        return error(400, f"query refused: {err}")
     except ForbiddenService as err:
         return error(403, str(err))
     if html:
-        return html_answer(services, query, default_graphs, named_graphs)
-    job = QueryJob(query, accept, default_graphs, named_graphs, settings.max_result_bytes)
+        return html_answer(services, query, default_graphs, named_graphs, endpoint)
+    job = QueryJob(query, accept[0], default_graphs, named_graphs, settings.max_result_bytes, endpoint, accept[1])
     try:
         result = services.pool.run(job)
     except QueryFailed as err:
@@ -124,10 +165,11 @@ def answer(services: Services, query: str, accept: str, default_graphs: list[str
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
 
 
-def html_answer(services: Services, query: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
+def html_answer(services: Services, query: str, default_graphs: list[str], named_graphs: list[str],
+                endpoint: str | None = None) -> Response:
     """The query page with the results as a table (SELECT/ASK) or Turtle text (CONSTRUCT/DESCRIBE)."""
     accept = "application/sparql-results+json, text/turtle;q=0.9"
-    job = QueryJob(query, accept, default_graphs, named_graphs, services.settings.max_result_bytes)
+    job = QueryJob(query, accept, default_graphs, named_graphs, services.settings.max_result_bytes, endpoint)
     try:
         result = services.pool.run(job)
     except QueryFailed as err:

@@ -203,3 +203,33 @@ def allowed_target(target: str, allowed_hosts: tuple[str, ...]) -> bool:
     if parts.scheme not in ("http", "https") or "@" in parts.netloc or "%" in parts.netloc:
         return False
     return parts.hostname in allowed_hosts and port in (None, 80, 443)
+
+
+MAX_NESTING = 100  # brackets: ( [ { open at once
+MAX_PATH_STEPS = 100  # / and | joining one property path (Oxigraph's planning grows steeply with more)
+
+
+class TooComplex(ValueError):
+    """A query nested or chained beyond what the endpoint evaluates."""
+
+
+def check_complexity(sparql: str) -> None:
+    """Raise TooComplex for brackets nested deeper than MAX_NESTING or a property path (or operator
+    chain) of more than MAX_PATH_STEPS steps: such texts only exhaust the engine's recursion or time."""
+    depth = steps = 0
+    previous = ""
+    for token in iter_tokens(sparql):
+        text = token.text if token.kind == "other" else ""
+        if text in ("(", "[", "{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TooComplex(f"the query nests brackets more than {MAX_NESTING} deep; flatten it")
+        elif text in (")", "]", "}"):
+            depth = max(0, depth - 1)
+        if text == "/" or (text == "|" and previous != "|"):
+            steps += 1
+            if steps > MAX_PATH_STEPS:
+                raise TooComplex(f"a property path or expression chains more than {MAX_PATH_STEPS} steps")
+        elif text in (".", ";", ",", "{", "}"):
+            steps = 0
+        previous = text
