@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from graph.config import PROJECT_ROOT, Settings
 from graph.model.store import EXPORT_FORMATS, KnowledgeGraph, StoreMissing
+from graph.read.registry import RegistryError
 
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
                   "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
@@ -33,15 +34,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     from graph.model.build import BuildFailed, build
     try:
         report = build(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
-                       validate=not args.no_validate, progress=not args.quiet, update=args.update)
+                       validate=not args.no_validate, progress=not args.quiet, update=args.update,
+                       strict=args.strict)
     except BuildFailed as err:
+        if err.report is not None:
+            print_problems(err.report)
         fail(f"build failed; the previous graph is unchanged: {err}")
+    print_problems(report)
+    print_build_summary(report)
+    return 0
+
+
+def print_problems(report) -> None:
     for line in report.errors:
         print(f"error: {line}", file=sys.stderr)
     for line in report.warnings:
         print(f"warning: {line}", file=sys.stderr)
-    print_build_summary(report)
-    return 1 if args.strict and (report.errors or report.warnings) else 0
 
 
 def print_build_summary(report) -> None:
@@ -452,7 +460,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-corpus", action="store_true", help="do not include data/corpus")
     p.add_argument("--update", action="store_true", help="re-extract only the given documents into the "
                    "existing graph")
-    p.add_argument("--strict", action="store_true", help="exit non-zero on any error or warning")
+    p.add_argument("--strict", action="store_true", help="on any error or warning, exit 1 and keep the previous graph")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
@@ -541,6 +549,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except CommandError as err:
         print(f"saltkg: error: {err}", file=sys.stderr)
+        return 1
+    except RegistryError as err:
+        print(f"saltkg: error: the curated registry cannot be read: {err}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

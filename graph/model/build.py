@@ -13,9 +13,15 @@ import shutil
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds there are not locked against each other
+    fcntl = None
 
 import pyoxigraph as ox
 from tqdm import tqdm
@@ -40,6 +46,10 @@ FLUSH_EVERY = 100
 
 class BuildFailed(Exception):
     """The build did not produce a graph worth keeping; the previous one is untouched."""
+
+    def __init__(self, message: str, report: "BuildReport | None" = None):
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass
@@ -143,6 +153,8 @@ def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildRep
         report.errors.append(str(err))
     finally:
         bar.close()
+    if imported and imported.error:
+        report.errors.append(f"{imported.error} (the {imported.documents} documents read before it are kept)")
     if imported and imported.volume:
         match = imported.match
         report.volumes.append({"volume": imported.volume.id, "path": str(path), "documents": imported.documents,
@@ -186,14 +198,21 @@ def default_inputs(settings: Settings) -> list[Path]:
 
 
 def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_corpus: bool = True,
-          validate: bool = True, progress: bool = True, update: bool = False) -> BuildReport:
-    """Build (or, with update=True, amend) the graph; swap it into place only on success."""
+          validate: bool = True, progress: bool = True, update: bool = False, strict: bool = False) -> BuildReport:
+    """Build (or, with update=True, amend) the graph; swap it into place only on success (with
+    strict=True, only when no document failed and nothing was warned about)."""
     settings = settings or Settings()
+    registry = Registry.load(settings)
+    with build_lock(settings):
+        return build_locked(settings, registry, paths, include_corpus, validate, progress, update, strict)
+
+
+def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], include_corpus: bool,
+                 validate: bool, progress: bool, update: bool, strict: bool) -> BuildReport:
+    """The build itself, run while this process holds the build folder's lock."""
     started = time.perf_counter()
     report = BuildReport()
-    registry = Registry.load(settings)
     inputs = collect_inputs(([*default_inputs(settings)] if include_corpus and not update else []) + list(paths))
-    settings.build_dir.mkdir(parents=True, exist_ok=True)
     temporary = temporary_store_path(settings)
     staged_index = temporary.with_name(temporary.name + ".search")
     store = None
@@ -212,6 +231,9 @@ def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_
             if not check.conforms:
                 raise BuildFailed(f"the graph does not conform to the SHACL shapes ({check.violations} "
                                   f"violations):\n{check.text[:4000]}")
+        if strict and (report.errors or report.warnings):
+            raise BuildFailed(f"--strict: {len(report.errors)} errors and {len(report.warnings)} warnings",
+                              report)
         build_index(kg, staged_index)
         store.flush()
         del kg, store
@@ -226,6 +248,62 @@ def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_
     report.store = str(settings.store_path)
     (settings.build_dir / "build.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     return report
+
+
+LOCK_NAME = "build.lock"
+TEMPORARY_PREFIX = "store.tmp-"
+
+
+@contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    """Hold the build folder's lock (one build or removal at a time), first clearing the temporary
+    stores that builds killed mid-way left behind. A second build meanwhile is refused clearly."""
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.build_dir / LOCK_NAME
+    with open(path, "a+", encoding="utf-8") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise BuildFailed(f"another build is running in {settings.build_dir} (pid {holder}); "
+                                  "wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            remove_stale_temporaries(settings.build_dir)
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_stale_temporaries(build_dir: Path) -> list[Path]:
+    """Delete temporary stores (and staged search indexes) whose building process is gone."""
+    removed = []
+    for path in build_dir.glob(TEMPORARY_PREFIX + "*"):
+        owner = path.name[len(TEMPORARY_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and int(owner) != os.getpid() and process_alive(int(owner)):
+            continue  # a live process not taking the lock (an older saltkg) still builds there
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def temporary_store_path(settings: Settings) -> Path:
@@ -246,6 +324,11 @@ def open_working_store(settings: Settings, temporary: Path, update: bool) -> ox.
 def remove_documents(doc_ids: list[str], settings: Settings | None = None) -> list[str]:
     """Remove documents' named graphs from a copy of the store and swap it in; return the removed."""
     settings = settings or Settings()
+    with build_lock(settings):
+        return remove_locked(doc_ids, settings)
+
+
+def remove_locked(doc_ids: list[str], settings: Settings) -> list[str]:
     temporary = temporary_store_path(settings)
     store = open_working_store(settings, temporary, update=True)
     removed = []

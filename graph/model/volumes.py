@@ -14,6 +14,7 @@ from graph.extract import CrossReference, Extraction, KnownDate, Mention, Span, 
 from graph.namespaces import DCTERMS, FOAF, HSG, RDF, RDFS, SALT, SCHEMA, SKOS
 from graph.model.person_match import PersonMatch, slug, with_volume_lists
 from graph.model.rdf import GraphWriter, document_iri
+from graph.read.reader import ReadError
 from graph.read.registry import Registry
 from graph.read.tei import Dateline, TeiDocument, TeiPerson, TeiTerm, VolumeInfo, iter_volume
 
@@ -170,11 +171,13 @@ class VolumeImport:
     documents: int = 0
     match: PersonMatch | None = None
     warnings: list[str] = field(default_factory=list)
+    error: str | None = None  # why reading stopped early (file and line); what was read is kept
 
 
 def import_volume(path: Path, registry: Registry, on_quads, on_extraction, progress=None) -> VolumeImport:
     """Stream a volume: `on_quads(quads)` gets the volume's own graph, `on_extraction(extraction,
-    registry)` each document in order. Undated documents wait for their next dated neighbour."""
+    registry)` each document in order. Undated documents wait for their next dated neighbour. A volume
+    that breaks off is imported up to the error, which is returned in `error`."""
     report = VolumeImport()
     persons: list[TeiPerson] = []
     terms: list[TeiTerm] = []
@@ -202,25 +205,31 @@ def import_volume(path: Path, registry: Registry, on_quads, on_extraction, progr
         if progress:
             progress(1)
 
-    for kind, item in iter_volume(path):
-        if kind == "volume":
-            report.volume = item
-        elif kind == "persons":
-            persons = item
-        elif kind == "terms":
-            terms = item
-        elif kind == "document":
-            known = dateline_date(item)
-            if known is None:
-                pending.append(item)
-                continue
-            for waiting in pending:
-                finish(waiting, neighbour_date(waiting, previous, (item.doc.number, known.not_before), report.volume))
-            pending = []
-            finish(item, known)
-            previous = (item.doc.number, known.not_after or known.not_before)
+    try:
+        for kind, item in iter_volume(path):
+            if kind == "volume":
+                report.volume = item
+            elif kind == "persons":
+                persons = item
+            elif kind == "terms":
+                terms = item
+            elif kind == "document":
+                known = dateline_date(item)
+                if known is None:
+                    pending.append(item)
+                    continue
+                for waiting in pending:
+                    finish(waiting, neighbour_date(waiting, previous, (item.doc.number, known.not_before),
+                                                   report.volume))
+                pending = []
+                finish(item, known)
+                previous = (item.doc.number, known.not_after or known.not_before)
+    except ReadError as err:  # a broken volume keeps every document read before the error
+        report.error = str(err)
+    if report.volume is None:
+        return report
     for waiting in pending:
         finish(waiting, neighbour_date(waiting, previous, None, report.volume))
-    if report.volume is not None and volume_registry is None:
+    if volume_registry is None:
         prepare()
     return report
