@@ -41,6 +41,8 @@ class ServerSettings:
     cors_origins: tuple[str, ...] = field(default_factory=lambda: env_list("SALTKG_CORS_ORIGINS", ("*",)))
     admin_token: str | None = field(default_factory=lambda: os.environ.get("SALTKG_ADMIN_TOKEN") or None)
     page_limit: int = field(default_factory=lambda: env_int("SALTKG_PAGE_LIMIT", 500))
+    header_timeout: float = field(default_factory=lambda: env_float("SALTKG_HEADER_TIMEOUT", 10.0))
+    max_header_bytes: int = field(default_factory=lambda: env_int("SALTKG_MAX_HEADER_BYTES", 64 * 1024))
 
     @property
     def store(self) -> Path:

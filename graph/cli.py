@@ -442,9 +442,14 @@ def evaluate_tei(paths: list[Path], settings: Settings, args: argparse.Namespace
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve with uvicorn's h11 protocol as limited by api.server (head deadline and size; both set by
+    SALTKG_HEADER_TIMEOUT and SALTKG_MAX_HEADER_BYTES); named by import string, like the app."""
     import uvicorn
+    from uvicorn.importer import import_from_string
     open_graph()  # fail early and clearly if nothing is built
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="info")
+    protocol = import_from_string("api.server:LimitedH11Protocol")
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="info",
+                http=protocol, timeout_keep_alive=5, h11_max_incomplete_event_size=protocol.max_head_bytes + 1024)
     return 0
 
 
