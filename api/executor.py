@@ -81,6 +81,7 @@ class QueryJob:
     max_bytes: int = 16 * 1024 * 1024
     base_iri: str | None = None
     fallback_accept: str | None = None  # the Accept header, when a `format` parameter chose `accept`
+    union_default: bool = True  # without a dataset (protocol or FROM), the default graph is every graph
 
     def choose(self, offered: dict, default: str) -> str | None:
         """The media type for this job's results: from `accept`, else from the fallback Accept header."""
@@ -155,7 +156,7 @@ def query_options(job: QueryJob) -> dict:
     options: dict = {"base_iri": job.base_iri}
     if job.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    else:
+    elif job.union_default and not job.named_graphs:
         options["use_default_graph_as_union"] = True
     if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]

@@ -46,12 +46,13 @@ class Services:
             self.cache[key] = compute()
         return self.cache[key]
 
-    def apply_update(self, sparql: str) -> None:
-        """Run a SPARQL Update on the store on disk, then reopen readers and rebuild the search index."""
+    def apply_update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update (relative IRIs against `base_iri`) on the store on disk, then reopen
+        readers and rebuild the search index."""
         with self.update_lock:
             store = ox.Store(str(self.settings.store))
             try:
-                store.update(sparql)
+                store.update(sparql, base_iri=base_iri)
                 store.flush()
             finally:
                 del store

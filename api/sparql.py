@@ -23,7 +23,8 @@ from .executor import QueryFailed, QueryJob
 from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, negotiate, wants_html
 from .pages import curie, render
 from .services import Services, services_of
-from .sparql_guard import ForbiddenService, TooComplex, check_complexity, check_services, is_update
+from .sparql_guard import (ForbiddenService, TooComplex, check_complexity, check_services, has_dataset_clause,
+                           is_update)
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -89,17 +90,23 @@ async def sparql_post(request: Request) -> Response:
     if len(body) > services.settings.max_request_bytes:
         return error(413, f"request body exceeds {services.settings.max_request_bytes:,} bytes")
     params, endpoint = request.query_params, endpoint_of(request)
+    if content_type in ("application/sparql-update", "application/sparql-query"):
+        text = utf8_body(request.headers.get("content-type", ""), body)
+        if isinstance(text, Response):
+            return text
     if content_type == "application/sparql-update":
-        return await run_in_threadpool(update, services, request, body.decode("utf-8", errors="replace"))
+        return await run_in_threadpool(update, services, request, text)
     if content_type == "application/sparql-query":
         if "query" in params:
             return error(400, "the query is in the body; a 'query' URL parameter as well is ambiguous")
-        return await run_in_threadpool(answer, services, body.decode("utf-8", errors="replace"),
+        return await run_in_threadpool(answer, services, text,
                                        accept_of(request, params.get("format")), params.getlist("default-graph-uri"),
                                        params.getlist("named-graph-uri"), endpoint)
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form()
         if "update" in form:
+            if len(form.getlist("update")) > 1 or "query" in form:
+                return error(400, "send exactly one 'update' (and no 'query') parameter")
             return await run_in_threadpool(update, services, request, str(form["update"]))
         if "query" not in form:
             return error(400, "missing 'query' (or 'update') field")
@@ -109,6 +116,19 @@ async def sparql_post(request: Request) -> Response:
                                        [str(v) for v in form.getlist("default-graph-uri")],
                                        [str(v) for v in form.getlist("named-graph-uri")], endpoint)
     return error(415, "send application/sparql-query, application/sparql-update or an HTML form")
+
+
+def utf8_body(content_type: str, body: bytes) -> str | Response:
+    """A direct POST body as text: the protocol sends SPARQL as UTF-8 (415 for another charset,
+    400 for bytes that are not UTF-8)."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8", "us-ascii"):
+            return error(415, f"SPARQL is sent as UTF-8, not {value.strip()}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return error(400, f"the body is not UTF-8 (byte {err.start})")
 
 
 def endpoint_of(request: Request) -> str:
@@ -157,7 +177,8 @@ def answer(services: Services, query: str, accept: tuple[str, str | None], defau
         return error(403, str(err))
     if html:
         return html_answer(services, query, default_graphs, named_graphs, endpoint)
-    job = QueryJob(query, accept[0], default_graphs, named_graphs, settings.max_result_bytes, endpoint, accept[1])
+    job = QueryJob(query, accept[0], default_graphs, named_graphs, settings.max_result_bytes, endpoint, accept[1],
+                   union_default=not has_dataset_clause(query))
     try:
         result = services.pool.run(job)
     except QueryFailed as err:
@@ -169,7 +190,8 @@ def html_answer(services: Services, query: str, default_graphs: list[str], named
                 endpoint: str | None = None) -> Response:
     """The query page with the results as a table (SELECT/ASK) or Turtle text (CONSTRUCT/DESCRIBE)."""
     accept = "application/sparql-results+json, text/turtle;q=0.9"
-    job = QueryJob(query, accept, default_graphs, named_graphs, services.settings.max_result_bytes, endpoint)
+    job = QueryJob(query, accept, default_graphs, named_graphs, services.settings.max_result_bytes, endpoint,
+                   union_default=not has_dataset_clause(query))
     try:
         result = services.pool.run(job)
     except QueryFailed as err:
@@ -221,11 +243,14 @@ def update(services: Services, request: Request, text: str) -> Response:
     presented = request.headers.get("authorization", "")
     if not token or not hmac.compare_digest(presented.encode(), f"Bearer {token}".encode()):
         return error(403, READ_ONLY)
+    endpoint = endpoint_of(request)
     try:
-        check_services(text, services.settings.service_hosts)
-        services.apply_update(text)
+        check_services(text, services.settings.service_hosts, endpoint)
+        services.apply_update(text, endpoint)
     except ForbiddenService as err:
         return error(403, str(err))
     except SyntaxError as err:
         return error(400, f"malformed SPARQL update: {err}")
+    except (RuntimeError, ValueError) as err:  # e.g. CLEAR of a graph that does not exist, without SILENT
+        return error(400, f"the update could not be applied: {err}")
     return Response(status_code=204)

@@ -205,6 +205,12 @@ def allowed_target(target: str, allowed_hosts: tuple[str, ...]) -> bool:
     return parts.hostname in allowed_hosts and port in (None, 80, 443)
 
 
+@lru_cache(maxsize=1024)
+def has_dataset_clause(sparql: str) -> bool:
+    """True when a query names its own dataset with FROM or FROM NAMED."""
+    return any(token.kind == "name" and token.text.upper() == "FROM" for token in iter_tokens(sparql))
+
+
 MAX_NESTING = 100  # brackets: ( [ { open at once
 MAX_PATH_STEPS = 100  # / and | joining one property path (Oxigraph's planning grows steeply with more)
 
