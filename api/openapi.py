@@ -45,7 +45,7 @@ OPERATIONS: dict[tuple[str, str], tuple[list[str] | None, tuple[int, ...]]] = {
     ("get", "/events"): (None, (400,)),
     ("get", "/search"): (None, (400, 503)),
     ("get", "/.well-known/void"): (RDF, (406,)),
-    ("get", "/ontology"): (RDF + ["text/html"], (406,)),
+    ("get", "/ontology"): (RDF + ["text/html"], (404, 406)),
     ("get", "/{kind}/{rest}"): (RDF + ["text/html"], (404, 406)),
     ("get", "/view/network"): (["text/html"], (400,)),
     ("get", "/view/entity/{entity_id}"): (["text/html"], (400, 404)),

@@ -22,7 +22,7 @@ from .services import Services, services_of
 router = APIRouter(tags=["REST"])
 
 Limit = Query(50, ge=1, le=500, description="page size (at most 500)")
-Offset = Query(0, ge=0, description="items to skip")
+Offset = Query(0, ge=0, le=2**31 - 1, description="items to skip")
 
 
 
