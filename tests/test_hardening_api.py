@@ -207,3 +207,32 @@ def test_openapi_documents_errors_and_media_types(client):
     assert "404" in paths["/{kind}/{rest}"]["get"]["responses"]
     assert "image/svg+xml" in paths["/view/timeline.svg"]["get"]["responses"]["200"]["content"]
     assert "404" in paths["/documents/{document_id}"]["get"]["responses"]
+
+
+def test_a_worker_killed_during_a_query_is_replaced_and_the_query_answered(built_seed):
+    """A worker killed mid-query (OOM killer, operator) costs one retry on a fresh worker, not a 502."""
+    import multiprocessing
+    import threading
+    import time
+    settings = ServerSettings(graph=built_seed, query_workers=2, query_timeout=60)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # a few seconds of work
+    others = {p.pid for p in multiprocessing.active_children()}  # other tests' workers
+    with TestClient(create_app(settings=settings)) as killing:
+        pool = killing.app.state.services.pool
+        assert still_answers(killing)
+        answers = []
+        running = threading.Thread(target=lambda: answers.append(killing.get("/sparql", params={"query": count})))
+        running.start()
+        deadline = time.monotonic() + 30
+        while pool.busy == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        idle = {w.process.pid for w in list(pool.idle.queue)}
+        busy = [p for p in multiprocessing.active_children()
+                if p.name == "saltkg-query-worker" and p.pid not in idle | others]
+        assert len(busy) == 1
+        os.kill(busy[0].pid, signal.SIGKILL)
+        running.join(timeout=120)
+        assert answers and answers[0].status_code == 200, answers and answers[0].text
+        assert int(answers[0].json()["results"]["bindings"][0]["n"]["value"]) > 1_000_000
+        assert pool.replaced >= 1 and still_answers(killing)
