@@ -238,7 +238,7 @@ class QueryPool:
     def run(self, job: QueryJob) -> QueryAnswer:
         """Answer a job within the time limit or raise the matching QueryFailed. A worker that died
         while idle is found on borrowing (or when the job cannot be sent) and the job goes to a fresh
-        one; a worker that dies during the job gets one more try on a fresh worker."""
+        one; a job whose worker dies while running it gets one more try on another worker."""
         self.start()
         for attempt in (1, 2):
             worker = self.borrow()
