@@ -237,54 +237,83 @@ def short_iri(iri: str | None) -> str | None:
 
 def cmd_unresolved(args: argparse.Namespace) -> int:
     from graph.read.dates import DateError
-    from graph.ask.status import unresolved_on
+    from graph.ask.status import UnknownNegotiation, unresolved_on
     kg = open_graph()
     try:
-        answer = unresolved_on(kg, args.on)
-    except DateError as err:
-        fail(str(err))
+        answer = unresolved_on(kg, args.on, args.negotiation)
+    except (DateError, UnknownNegotiation) as err:
+        fail(str(err.args[0]) if isinstance(err, KeyError) else str(err))
     if args.format == "json":
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return 0
+    scope = answer.negotiation
+    if scope:
+        print(f"{scope.label} ({scope.begins} – {scope.ends}, {len(scope.issues)} issues in its scheme)")
     print(f"Unresolved on {answer.on}: {len(answer.issues)} issue(s) "
           f"(an issue closed on that very day is not counted as unresolved)")
     if answer.note:
         print(f"  {answer.note}")
+    print_context(answer.context)
     for issue in answer.issues:
         broader = f" (narrower of {', '.join(short_iri(b) for b in issue.broader)})" if issue.broader else ""
         print(f"\n* {issue.label}  [{short_iri(issue.issue)}]{broader}")
-        print(f"    open since {issue.since} (first evidence)")
+        origin = "curated chronology" if issue.since_origin == "curated" else "an extracted document"
+        print(f"    open since {issue.since} (first evidence, from {origin})")
         if issue.note:
             print(f"    note: {issue.note}")
+        for evidence in issue.evidence:
+            print(f"    [curated] {evidence['dates']}  {evidence['label']} — source: {evidence['citation']}")
         for position in issue.positions:
             where = (f"{short_iri(position.document)} [{position.start}:{position.end}]" if position.document
                      else f"source: {position.citation}")
             quote = " ".join((position.quote or "").split())
-            print(f"    {short_iri(position.side)}, {position.date}, {position.type}: “{quote}” — {where}")
+            said = f"“{quote}” — " if quote else ""
+            print(f"    [{position.origin}] latest {short_iri(position.side)} position, {position.date}, "
+                  f"{position.type}: {said}{where}")
     if answer.closed:
         print(f"\nClosed on or before {answer.on}:")
         for closed in answer.closed:
             how = "closed WITHOUT agreement" if closed.status == "ClosedWithoutAgreement" else closed.status.lower()
             print(f"  {closed.label}  [{short_iri(closed.issue)}]: {how} on {closed.closed_on} — {closed.closing_label}")
+    sources = answer.sources
+    extracted = sources["extracted_documents"]
+    print(f"\nSources: curated chronology — {sources['curated_chronology']['events']} cited event(s) (context, "
+          f"evidence, closings); extracted documents — {extracted['positions']} quoted position(s) from "
+          f"{len(extracted['documents'])} document(s)")
     return 0
 
 
+def print_context(context: dict) -> None:
+    """The curated chronology's word on the day: rounds in session, events of the day, before and after."""
+    for event in context.get("in_session", []):
+        certainty = "" if event["certain"] else " (possibly: its opening or close is known only within bounds)"
+        print(f"  in session: {event['label']}, {event['dates']}{certainty} — source: {event['citation']}")
+    for event in context.get("on_the_day", []):
+        print(f"  that day: {event['label']} ({event['dates']}) — source: {event['citation']}")
+    for key, word in (("previous", "before"), ("next", "next")):
+        if context.get(key):
+            print(f"  {word}: {context[key]['label']} ({context[key]['dates']})")
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from graph.ask.status import UnknownIssue, resolve_issue, timeline
+    from graph.ask.status import UnknownIssue, negotiation_of, resolve_issue, timeline
     kg = open_graph()
     try:
         issue = resolve_issue(kg, args.issue, Settings().base_iri)
     except UnknownIssue as err:
         fail(str(err.args[0]))
     entries = timeline(kg, issue)
+    scope = negotiation_of(kg, issue)
     if args.format == "json":
-        print(json.dumps({"issue": issue, "events": entries}, ensure_ascii=False, indent=2))
+        print(json.dumps({"issue": issue, "negotiation": scope.to_json() if scope else None, "events": entries},
+                         ensure_ascii=False, indent=2))
         return 0
-    print(f"Timeline of {short_iri(issue)} ({len(entries)} events)")
+    where = f" in {scope.label}" if scope else ""
+    print(f"Timeline of {short_iri(issue)}{where} ({len(entries)} events; [curated] chronology, [extracted] documents)")
     for entry in entries:
         when = entry["earliest"] if entry["earliest"] == entry["latest"] else f"{entry['earliest']}..{entry['latest']}"
         closing = f" → {entry['resolution']}" if entry["resolution"] else ""
-        print(f"\n{when}  {entry['type']}{closing}  ({'; '.join(entry['issues'])})")
+        print(f"\n{when}  [{entry['origin']}] {entry['type']}{closing}  ({'; '.join(entry['issues'])})")
         if entry["actors"]:
             print(f"    actors: {entry['actors']}")
         if entry["quote"]:
@@ -501,6 +530,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("unresolved", help="negotiation issues unresolved on a date, with their evidence")
     p.add_argument("--on", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--negotiation", help="which negotiation (salt-i, salt-ii); default SALT I")
     p.add_argument("--format", default="text", choices=["text", "json"])
     p.set_defaults(func=cmd_unresolved)
 

@@ -4,6 +4,11 @@ Status is derived from dated events, never stored: an issue is open from its fir
 until an event closes it (agreed, closed without agreement, deferred, dropped). "On D"
 includes D: an issue closed on D is not unresolved on D. The answers come from the named
 queries unresolved-on-date.rq, issue-status-on-date.rq and issue-timeline.rq.
+
+Every answer is scoped to one negotiation (SALT I unless another is named: graph.ask.negotiations) and
+says which parts come from the curated chronology (cited events, `origin: "curated"`) and which from
+extracted documents (quoted passages, `origin: "extracted"`). Before the negotiation began there is
+nothing unresolved: the answer says the talks had not begun.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.ask import queries
+from graph.ask.negotiations import Negotiation, UnknownNegotiation, chronology, context_on, resolve  # noqa: F401
 from graph.read.dates import parse_iso_date
 from graph.model.store import KnowledgeGraph
 
@@ -37,6 +43,14 @@ class Position:
     end: int | None
     citation: str | None = None  # for curated events, which cite a text instead of a passage
 
+    @property
+    def origin(self) -> str:
+        """'extracted' for a position quoted from a document, 'curated' for one from the chronology."""
+        return "extracted" if self.document else "curated"
+
+    def to_json(self) -> dict:
+        return {**vars(self), "origin": self.origin}
+
 
 @dataclass
 class OpenIssue:
@@ -49,10 +63,17 @@ class OpenIssue:
     since_latest: str
     note: str | None
     positions: list[Position] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)  # curated chronology events on it, up to the day
+
+    @property
+    def since_origin(self) -> str:
+        """Where the first evidence comes from: the curated chronology or an extracted document."""
+        return "curated" if any(e["earliest"] == self.since for e in self.evidence) else "extracted"
 
     def to_json(self) -> dict:
         """Plain JSON data (copied field by field: dataclasses.asdict deep-copies every value)."""
-        return {**vars(self), "broader": list(self.broader), "positions": [dict(vars(p)) for p in self.positions]}
+        return {**vars(self), "broader": list(self.broader), "since_origin": self.since_origin,
+                "positions": [p.to_json() for p in self.positions], "evidence": list(self.evidence)}
 
 
 @dataclass
@@ -75,14 +96,34 @@ class UnresolvedAnswer:
     issues: list[OpenIssue]
     closed: list[ClosedIssue]
     note: str | None
+    negotiation: Negotiation | None = None
+    context: dict = field(default_factory=dict)
 
     @property
     def contested(self) -> list[ClosedIssue]:
         """Closed without the sides agreeing: still contested although no longer negotiated."""
         return [c for c in self.closed if c.status == "ClosedWithoutAgreement"]
 
+    @property
+    def sources(self) -> dict:
+        """Which parts of the answer come from the curated chronology and which from extracted documents."""
+        positions = [p for issue in self.issues for p in issue.positions]
+        extracted = [p for p in positions if p.origin == "extracted"]
+        curated = {e["event"] for issue in self.issues for e in issue.evidence}
+        curated |= {p.event for p in positions if p.origin == "curated"}
+        curated |= {e["event"] for part in ("in_session", "on_the_day") for e in self.context.get(part, [])}
+        return {"curated_chronology": {"events": len(curated), "parts": [
+                    "context (negotiation span, rounds in session, events of the day)", "evidence of each issue",
+                    "positions with a citation instead of a passage", "closings of the agreements and statements"]},
+                "extracted_documents": {"positions": len(extracted),
+                                        "documents": sorted({p.document for p in extracted})},
+                "first_evidence": {origin: sum(1 for i in self.issues if i.since_origin == origin)
+                                   for origin in ("curated", "extracted")}}
+
     def to_json(self) -> dict:
         return {"on": self.on, "includes_the_day": True, "note": self.note,
+                "negotiation": self.negotiation.to_json() if self.negotiation else None,
+                "context": self.context, "sources": self.sources,
                 "issues": [i.to_json() for i in self.issues],
                 "closed": [dict(vars(c)) for c in self.closed]}
 
@@ -91,12 +132,20 @@ def local(iri: str | None) -> str:
     return (iri or "").rsplit("#", 1)[-1]
 
 
-def unresolved_on(kg: KnowledgeGraph, on: str | date) -> UnresolvedAnswer:
-    """Issues unresolved on a date (YYYY-MM-DD), each with its latest positions per side."""
+def unresolved_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = None) -> UnresolvedAnswer:
+    """Issues of a negotiation (SALT I by default) unresolved on a date (YYYY-MM-DD), each with its latest
+    positions per side and its curated evidence, and what the chronology says of the day."""
     day = parse_iso_date(on) if isinstance(on, str) else on
+    scope = resolve(kg, negotiation)
+    events = chronology(kg, scope) if scope else []
+    context = context_on(events, day.isoformat()) if scope else {}
+    if scope and day.isoformat() < scope.begins:
+        return UnresolvedAnswer(day.isoformat(), [], [], not_begun_note(scope, day), scope, context)
     rows = queries.run(kg, "unresolved-on-date", date=queries.xsd_date(day.isoformat()))
     issues: dict[str, OpenIssue] = {}
     for row in rows:
+        if scope and row["issue"] not in scope.issues:
+            continue
         issue = issues.get(row["issue"])
         if issue is None:
             issue = issues[row["issue"]] = OpenIssue(
@@ -111,11 +160,21 @@ def unresolved_on(kg: KnowledgeGraph, on: str | date) -> UnresolvedAnswer:
                 issue.positions.append(position)
     for issue in issues.values():
         issue.positions = latest_per_side(issue.positions)
-    note = None if issues else empty_note(kg, day)
+        issue.evidence = [e.to_json() for e in events
+                          if issue.issue in e.issues and e.earliest_begin <= day.isoformat()]
     ordered = sorted(issues.values(), key=lambda i: (i.since, i.label))
     closed = [ClosedIssue(r["issue"], r["label"], r["status"], r["closedOn"], r["closingEvent"], r["closingLabel"])
-              for r in status_on(kg, day) if r["closedOn"]]
-    return UnresolvedAnswer(day.isoformat(), ordered, sorted(closed, key=lambda c: (c.status, c.label)), note)
+              for r in status_on(kg, day, negotiation) if r["closedOn"]]
+    note = None if issues else empty_note(kg, day, scope)
+    if scope and day.isoformat() > scope.ends:
+        note = f"{scope.label} ended on {scope.ends}; the status shown is as it ended" + (f" ({note})" if note else "")
+    return UnresolvedAnswer(day.isoformat(), ordered, sorted(closed, key=lambda c: (c.status, c.label)), note,
+                            scope, context)
+
+
+def not_begun_note(scope: Negotiation, day: date) -> str:
+    """The answer before a negotiation began: nothing was under negotiation yet."""
+    return f"the {scope.label} talks had not begun on {day.isoformat()}: they opened on {scope.begins}"
 
 
 def to_int(value) -> int | None:
@@ -149,25 +208,30 @@ def rank(position: Position) -> tuple:
     return (-int(position.date.replace("-", "")), kind, position.start or 0)
 
 
-def empty_note(kg: KnowledgeGraph, day: date) -> str:
-    """Explain an empty answer: before any evidence, or after every issue closed."""
+def empty_note(kg: KnowledgeGraph, day: date, scope: Negotiation | None = None) -> str:
+    """Explain an empty answer: no issue scheme, before any evidence, or after every issue closed."""
+    if scope is not None and not scope.issues:
+        return f"no issue scheme is curated for {scope.label}, so no issue can be reported open"
     rows = kg.select("""PREFIX salt: <https://w3id.org/salt-kg/ontology#>
-        SELECT (MIN(?d) AS ?first) WHERE { ?issue salt:firstEvidenceBegins ?d }""")
-    first = rows[0]["first"] if rows else None
-    if first is None:
+        SELECT ?issue ?d WHERE { ?issue salt:firstEvidenceBegins ?d }""")
+    dates = [r["d"] for r in rows if scope is None or r["issue"] in scope.issues]
+    if not dates:
         return "the graph holds no dated evidence about any issue"
-    if day.isoformat() < first:
-        return f"no issue was yet raised on {day.isoformat()}: the earliest evidence in the graph is dated {first}"
+    if day.isoformat() < min(dates):
+        return f"no issue was yet raised on {day.isoformat()}: the earliest evidence in the graph is dated {min(dates)}"
     return f"every issue raised by {day.isoformat()} had been closed on or before that day"
 
 
-def status_on(kg: KnowledgeGraph, on: str | date) -> list[dict]:
-    """Every issue's status on a date: NotYetRaised, Open, Agreed, ClosedWithoutAgreement, …"""
+def status_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = None) -> list[dict]:
+    """Every issue's status on a date (issues of one negotiation, SALT I by default): NotYetRaised,
+    Open, Agreed, ClosedWithoutAgreement, …"""
     day = parse_iso_date(on) if isinstance(on, str) else on
+    scope = resolve(kg, negotiation)
     rows = queries.run(kg, "issue-status-on-date", date=queries.xsd_date(day.isoformat()))
     seen: dict[str, dict] = {}
     for row in rows:
-        seen.setdefault(row["issue"], row)
+        if scope is None or row["issue"] in scope.issues:
+            seen.setdefault(row["issue"], row)
     return list(seen.values())
 
 
@@ -184,6 +248,12 @@ def resolve_issue(kg: KnowledgeGraph, name: str, base_iri: str) -> str:
     raise UnknownIssue(f"no issue {name!r}{hint}")
 
 
+def negotiation_of(kg: KnowledgeGraph, issue_iri: str) -> Negotiation | None:
+    """The negotiation an issue belongs to (its timeline is that negotiation's)."""
+    from graph.ask.negotiations import negotiations
+    return next((n for n in negotiations(kg).values() if issue_iri in n.issues), None)
+
+
 def timeline(kg: KnowledgeGraph, issue_iri: str) -> list[dict]:
     """The dated history of an issue and its narrower issues, one entry per event."""
     rows = queries.run(kg, "issue-timeline", issue=queries.iri(issue_iri))
@@ -193,7 +263,8 @@ def timeline(kg: KnowledgeGraph, issue_iri: str) -> list[dict]:
             "event": row["event"], "type": local(row["type"]), "earliest": row["earliest"],
             "latest": row["latest"], "label": row["label"], "issues": [], "resolution": None,
             "actors": row["actors"], "quote": row["quote"], "document": row["document"],
-            "start": to_int(row["start"]), "end": to_int(row["end"]), "citation": row["citation"]})
+            "start": to_int(row["start"]), "end": to_int(row["end"]), "citation": row["citation"],
+            "origin": row["origin"]})
         if row["issueLabel"] not in entry["issues"]:
             entry["issues"].append(row["issueLabel"])
         if row["resolution"]:

@@ -4,6 +4,10 @@
   get it as they are written; curated events here).
 - `salt:firstEvidenceBegins` / `salt:firstEvidenceEnds`: per issue, the earliest begin and end of the
   events bearing on it — the "open since" of the status queries, which no longer scan every event.
+- Scope: `salt:hasIssue` (a negotiation's issues, from its issue scheme) and `salt:inNegotiation` for
+  documents (from their volume, or else from a date inside one negotiation's span) and extracted events
+  (from their document). An event of another negotiation is not evidence on an issue: it is left out of
+  the first evidence, the position windows and the closings (so a SALT II volume never speaks for SALT I).
 - `salt:PositionWindow`: consecutive days and the position events that can be a side's latest on an
   open issue on one of them (each side's latest before the window, and those within it), so "the latest
   position on D" reads one window's candidates, looked up by the day, instead of every position up to D.
@@ -17,13 +21,35 @@ from datetime import date, timedelta
 
 import pyoxigraph as ox
 
-from graph.namespaces import DCTERMS, PROV, RDF, RDFS, SALT, SEM
+from graph.namespaces import DCTERMS, PROV, RDF, RDFS, SALT, SEM, SKOS
 from graph.namespaces import xsd_date
 from graph.read.registry import Registry
 
+# An event that belongs to a negotiation not holding the issue says nothing about it.
+IN_SCOPE = f"""FILTER NOT EXISTS {{ ?event <{SALT}inNegotiation> ?elsewhere .
+    FILTER NOT EXISTS {{ ?elsewhere <{SALT}hasIssue> ?issue }} }}"""
+
 FIRST_EVIDENCE = f"""SELECT ?issue (MIN(?begins) AS ?first) (MIN(?ends) AS ?firstEnds) WHERE {{
   ?event <{SALT}bearsOn> ?issue ; <{SEM}hasEarliestBeginTimeStamp> ?begins ; <{SEM}hasLatestEndTimeStamp> ?ends .
+  {IN_SCOPE}
 }} GROUP BY ?issue"""
+
+NEGOTIATION_ISSUES = f"""SELECT DISTINCT ?negotiation ?issue WHERE {{
+  ?negotiation <{SALT}issueScheme> ?scheme . ?issue <{SKOS}inScheme> ?scheme ; a <{SALT}Issue> }}"""
+
+DOCUMENT_BY_VOLUME = f"""SELECT DISTINCT ?document ?negotiation WHERE {{
+  ?document <{SALT}inVolume> ?volume . ?volume <{SALT}inNegotiation> ?negotiation }}"""
+
+DOCUMENT_BY_DATE = f"""SELECT ?document (SAMPLE(?candidate) AS ?negotiation) (COUNT(DISTINCT ?candidate) AS ?n) WHERE {{
+  ?document a <{SALT}Document> ; <{SALT}dateNotBefore> ?from ; <{SALT}dateNotAfter> ?to .
+  FILTER NOT EXISTS {{ ?document <{SALT}inVolume>/<{SALT}inNegotiation> ?any }}
+  ?candidate a <{SALT}Negotiation> ; <{SEM}hasEarliestBeginTimeStamp> ?begins ; <{SEM}hasLatestEndTimeStamp> ?ends .
+  FILTER (?from >= ?begins && ?to <= ?ends)
+}} GROUP BY ?document HAVING (COUNT(DISTINCT ?candidate) = 1)"""
+
+EVENT_BY_DOCUMENT = f"""SELECT DISTINCT ?event ?negotiation WHERE {{
+  ?document <{SALT}inNegotiation> ?negotiation .
+  ?passage <{SALT}inDocument> ?document . ?event <{PROV}wasDerivedFrom> ?passage ; a <{SALT}NegotiationEvent> }}"""
 
 WINDOW_FLOOR = 64  # positions a window may take within it, at least
 
@@ -33,10 +59,12 @@ POSITION_KINDS = ("PositionStatement", "Proposal", "Rejection", "IssueRaised", "
 POSITIONS = f"""SELECT ?event ?issue ?side ?when WHERE {{
   VALUES ?kind {{ {' '.join(f'<{SALT}{kind}>' for kind in POSITION_KINDS)} }}
   ?event a ?kind ; <{SALT}bearsOn> ?issue ; <{SALT}side> ?side ; <{SEM}hasLatestEndTimeStamp> ?when .
+  {IN_SCOPE}
 }}"""
 
 FIRST_CLOSING = f"""SELECT ?issue (MIN(?closed) AS ?first) WHERE {{
-  ?closing <{SALT}closesIssue> ?issue ; <{SEM}hasLatestEndTimeStamp> ?closed .
+  ?event <{SALT}closesIssue> ?issue ; <{SEM}hasLatestEndTimeStamp> ?closed .
+  {IN_SCOPE}
 }} GROUP BY ?issue"""
 
 Pair = tuple[str, str]  # (issue, side)
@@ -59,6 +87,7 @@ def refresh(store: ox.Store, registry: Registry, window_floor: int = WINDOW_FLOO
         for issue in registry.broader_closure(row["issue"].value):
             quads.append(ox.Quad(row["event"], ox.NamedNode(SALT + "bearsOn"), ox.NamedNode(issue), graph))
     store.extend(quads)
+    scope = add_scope(store, graph)
     first = [row for row in store.query(FIRST_EVIDENCE, use_default_graph_as_union=True)]
     store.extend([q for row in first for q in (
         ox.Quad(row["issue"], ox.NamedNode(SALT + "firstEvidenceBegins"), row["first"], graph),
@@ -67,7 +96,23 @@ def refresh(store: ox.Store, registry: Registry, window_floor: int = WINDOW_FLOO
         f"{len(first)} issues with first evidence"), graph))
     windows = position_window_quads(store, graph, window_floor)
     store.extend(windows)
-    return len(quads) + 2 * len(first) + 1 + len(windows)
+    return len(quads) + scope + 2 * len(first) + 1 + len(windows)
+
+
+def add_scope(store: ox.Store, graph: ox.NamedNode) -> int:
+    """Write each negotiation's issues and each document's and extracted event's negotiation, step by
+    step (a document's date rule sees the volume rule's answers; events follow their documents)."""
+    has_issue, in_negotiation = ox.NamedNode(SALT + "hasIssue"), ox.NamedNode(SALT + "inNegotiation")
+    written = 0
+    for query, subject, predicate, obj in ((NEGOTIATION_ISSUES, "negotiation", has_issue, "issue"),
+                                           (DOCUMENT_BY_VOLUME, "document", in_negotiation, "negotiation"),
+                                           (DOCUMENT_BY_DATE, "document", in_negotiation, "negotiation"),
+                                           (EVENT_BY_DOCUMENT, "event", in_negotiation, "negotiation")):
+        step = [ox.Quad(row[subject], predicate, row[obj], graph)
+                for row in store.query(query, use_default_graph_as_union=True)]
+        store.extend(step)
+        written += len(step)
+    return written
 
 
 def position_window_quads(store: ox.Store, graph: ox.NamedNode, floor: int = WINDOW_FLOOR) -> list[ox.Quad]:
