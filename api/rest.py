@@ -75,12 +75,18 @@ def issue_iri(services: Services, issue_id: str, not_found: int = 404) -> str:
 @router.get("/issues", response_model=None,
             summary="All issues, or those unresolved on a date (HTML for browsers)")
 def issues(request: Request, unresolved_on: str | None = Query(None, description="YYYY-MM-DD; the day is included"),
+           negotiation: str | None = Query(None, description="salt-i (default) or salt-ii: whose issues"),
            limit: int = Limit, offset: int = Offset) -> Response | dict:
     services = services_of(request)
+    try:
+        scope = status.resolve(services.kg, negotiation)
+    except status.UnknownNegotiation as err:
+        raise HTTPException(404, str(err).strip('"')) from None
     if unresolved_on is None:
-        return page(request, browse.list_issues(services.kg), limit, offset)
+        listed = [i for i in browse.list_issues(services.kg) if scope is None or i["iri"] in scope.issues]
+        return page(request, listed, limit, offset, negotiation=scope.to_json() if scope else None)
     day = valid_date(unresolved_on, "unresolved_on")
-    answer = status.unresolved_on(services.kg, day)
+    answer = status.unresolved_on(services.kg, day, negotiation)
     if wants_html(request.headers.get("accept")) and request.query_params.get("format") != "json":
         return unresolved_page(services, request, answer)
     body = answer.to_json()
@@ -95,13 +101,15 @@ def unresolved_page(services: Services, request: Request, answer: status.Unresol
     labels = {side: browse.label_of(services.kg, side) or side for side in sides}
     issues = []
     for issue in answer.issues:
-        positions = [{**p.__dict__, "side_label": labels.get(p.side, p.side), "event_href": links.href(p.event),
+        positions = [{**p.to_json(), "side_label": labels.get(p.side, p.side), "event_href": links.href(p.event),
                       "document_href": links.href(p.document) if p.document else None} for p in issue.positions]
         issues.append({**issue.to_json(), "href": links.href(issue.issue), "positions": positions})
     closed = [{**c.__dict__, "href": links.href(c.issue), "event_href": links.href(c.closing_event)}
               for c in answer.closed]
     json_href = str(request.url.include_query_params(format="json"))
-    return render("unresolved.html", title=f"Unresolved on {answer.on}", on=answer.on, note=answer.note,
+    scope = answer.negotiation.label if answer.negotiation else None
+    return render("unresolved.html", title=f"Unresolved on {answer.on}", on=answer.on, note=answer.note, scope=scope,
+                  context=answer.context, sources=answer.sources,
                   issues=issues, closed=closed, json_href=json_href)
 
 

@@ -343,15 +343,19 @@ def cmd_view(args: argparse.Namespace) -> int:
                           encoding="utf-8")
         print(f"wrote {output}")
         return 0
-    graph = network.project(kg)
-    subtitle = "the whole negotiation"
+    try:
+        graph = network.project(kg, args.negotiation)
+    except network.UnknownNegotiation as err:
+        fail(str(err.args[0]))
+    scope = graph.graph.get("negotiation", "every negotiation")
+    subtitle = f"{scope}, the whole negotiation"
     if args.as_of:
         graph = network.as_of(graph, kg, args.as_of)
-        subtitle = f"as of {args.as_of}"
+        subtitle = f"{scope} as of {args.as_of}"
     kinds = set(args.types.split(",")) if args.types else None
     if kinds and kinds - set(network.KINDS):
         fail(f"unknown node type(s) {', '.join(sorted(kinds - set(network.KINDS)))}; use {', '.join(network.KINDS)}")
-    title = "SALT I network"
+    title = f"{scope} network"
     if args.target:
         center = args.target if args.target.startswith("http") else Settings().base_iri + args.target
         try:
@@ -371,7 +375,7 @@ def cmd_view(args: argparse.Namespace) -> int:
 def cmd_analyse(args: argparse.Namespace) -> int:
     """Network analysis: central actors, shortest path, components, GraphML/GEXF export."""
     from graph.draw import network
-    graph = network.project(open_graph())
+    graph = network.project(open_graph(), args.negotiation)
     base = Settings().base_iri
 
     def full(value: str) -> str:
@@ -551,12 +555,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     p.add_argument("--search", help="keep nodes whose label contains this, with their neighbours")
+    p.add_argument("--negotiation", help="which negotiation to draw (salt-i, salt-ii); default SALT I")
     p.set_defaults(func=cmd_view)
 
     p = sub.add_parser("analyse", help="network analysis: central, path A B, components, export FILE")
     p.add_argument("analysis", choices=["central", "path", "components", "export"])
     p.add_argument("args", nargs="*")
     p.add_argument("--top", type=int, default=10)
+    p.add_argument("--negotiation", help="which negotiation (salt-i, salt-ii); default SALT I")
     p.set_defaults(func=cmd_analyse)
 
     p = sub.add_parser("evaluate", help="score the extractor against gold annotations of plain-text documents "

@@ -68,6 +68,7 @@ def constructed(tmp_path_factory):
     data = root / "data"
     shutil.copytree(DATA / "curated", data / "curated")
     (data / "curated" / "events.ttl").write_text(EVENTS, encoding="utf-8")
+    (data / "curated" / "chronology.ttl").unlink()  # only the events constructed here, so the answers are known
     corpus = data / "corpus"
     corpus.mkdir()
     for name, text in (("test-d501.txt", DOC_A), ("test-d502.txt", DOC_B), ("test-d503.txt", DOC_C)):
@@ -154,9 +155,11 @@ def shipped(built_seed):
 
 
 def test_shipped_data_on_20_may_1972(shipped):
+    assert "issue/mobile-icbms" in open_ids(shipped, "1972-05-19")
     opened = open_ids(shipped, "1972-05-20")
-    assert {"issue/slbm-base-figure-48", "issue/mobile-icbms", "issue/heavy-missile-definition",
-            "issue/abm-icbm-field-defense"} <= opened
+    assert {"issue/slbm-base-figure-48", "issue/heavy-missile-definition", "issue/abm-icbm-field-defense"} <= opened
+    # the U.S. land-mobile ICBM statement was made in Helsinki that day: closed without agreement
+    assert "issue/mobile-icbms" not in opened
     answer = unresolved_on(shipped, "1972-05-20")
     heavy = next(i for i in answer.issues if i.issue.endswith("heavy-missile-definition"))
     soviet = next(p for p in heavy.positions if p.side.endswith("soviet-union"))
@@ -165,10 +168,16 @@ def test_shipped_data_on_20_may_1972(shipped):
 
 def test_shipped_data_on_27_may_1972(shipped):
     answer = unresolved_on(shipped, "1972-05-27")
-    assert answer.issues == []
+    # the SLBM counting was settled only by the interpretive paper of 24 July 1972; forward-based
+    # systems have no closing in the record
+    assert {i.issue[len(BASE):] for i in answer.issues} == {
+        "issue/slbm-base-figure-48", "issue/h-class-replacement", "issue/forward-based-systems"}
     closed = {c.issue[len(BASE):]: c.status for c in answer.closed}
-    assert closed["issue/slbm-base-figure-48"] == "Agreed"
     assert closed["issue/abm-icbm-field-defense"] == "Agreed"
+    assert closed["issue/slbm-limits"] == "Agreed"
+    later = {c.issue[len(BASE):]: c for c in unresolved_on(shipped, "1972-07-24").closed}
+    assert later["issue/slbm-base-figure-48"].status == "Agreed"
+    assert later["issue/slbm-base-figure-48"].closed_on == "1972-07-24"
     assert closed["issue/heavy-missile-definition"] == "ClosedWithoutAgreement"
     assert closed["issue/mobile-icbms"] == "ClosedWithoutAgreement"
     assert {"issue/heavy-missile-definition", "issue/mobile-icbms"} <= {c.issue[len(BASE):] for c in answer.contested}
@@ -181,9 +190,10 @@ def test_on_the_day_of_signing(shipped):
 
 def test_cli_unresolved_and_timeline(built_seed, monkeypatch, capsys):
     monkeypatch.setenv("SALTKG_BUILD", str(built_seed.build_dir))
-    assert main(["unresolved", "--on", "1972-05-20", "--format", "json"]) == 0
+    assert main(["unresolved", "--on", "1972-05-19", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert "https://w3id.org/salt-kg/issue/mobile-icbms" in {i["issue"] for i in data["issues"]}
+    assert data["negotiation"]["label"] == "SALT I" and set(data["sources"]) >= {"curated_chronology", "extracted_documents"}
     assert main(["unresolved", "--on", "1972-05-27"]) == 0
     out = capsys.readouterr().out
     assert "Definition of heavy missiles  [issue/heavy-missile-definition]: closed WITHOUT agreement" in out
@@ -191,7 +201,8 @@ def test_cli_unresolved_and_timeline(built_seed, monkeypatch, capsys):
     assert "invalid date" in capsys.readouterr().err
     assert main(["timeline", "heavy-missile-definition"]) == 0
     out = capsys.readouterr().out
-    assert "1972-05-20  Rejection" in out and "ClosedWithoutAgreement" in out
+    assert "in SALT I" in out and "ClosedWithoutAgreement" in out
+    assert "1972-05-20  [curated] Rejection" in out and "] Rejection" in out
     assert main(["timeline", "nonsense"]) == 1
 
 

@@ -194,7 +194,8 @@ def open_note(row: dict, day: date) -> str | None:
 
 
 def latest_per_side(positions: list[Position]) -> list[Position]:
-    """One position per side: the latest; on a tie the most decisive kind, then the passage order."""
+    """One position per side: the latest; on a tie the most decisive kind, then a quoted passage before a
+    curated citation (the curated event is listed as evidence anyway), then the passage order."""
     best: dict[str, Position] = {}
     for position in positions:
         current = best.get(position.side)
@@ -205,7 +206,7 @@ def latest_per_side(positions: list[Position]) -> list[Position]:
 
 def rank(position: Position) -> tuple:
     kind = POSITION_PRIORITY.index(position.type) if position.type in POSITION_PRIORITY else 99
-    return (-int(position.date.replace("-", "")), kind, position.start or 0)
+    return (-int(position.date.replace("-", "")), kind, 0 if position.document else 1, position.start or 0)
 
 
 def empty_note(kg: KnowledgeGraph, day: date, scope: Negotiation | None = None) -> str:

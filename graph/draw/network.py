@@ -2,7 +2,9 @@
 
 Nodes are people, delegations, other organisations, places, documents, issues and events (keyed by
 IRI, with kind, label, dates and one source quote); edges carry the relation that links them. The
-projection can be cut to a date ("as of D": later events and documents hidden, issues carrying their
+projection is scoped to one negotiation (SALT I unless another is named: documents and events of other
+negotiations' volumes, and issues outside its scheme, are left out, and so are actors left with no link).
+It can be cut to a date ("as of D": later events and documents hidden, issues carrying their
 status on D), to an ego network, to one document, or by kind, date range and search term.
 """
 
@@ -14,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.ask import status
+from graph.ask.negotiations import UnknownNegotiation, resolve  # noqa: F401 - raised by project
 from graph.ask.browse import PREFIXES
 from graph.namespaces import PREFIXES as NAMESPACES
 from graph.model.store import KnowledgeGraph
@@ -60,8 +63,34 @@ class UnknownNode(KeyError):
     """No node with that IRI in the network."""
 
 
-def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
-    """The whole network: one node per resource of a drawn kind, one edge per linking statement."""
+SCOPED = f"""{PREFIXES}
+SELECT ?node ?negotiation WHERE {{ ?node salt:inNegotiation ?negotiation }}"""
+ACTOR_KINDS = ("person", "delegation", "organization", "place")
+
+
+def project(kg: KnowledgeGraph, negotiation: str | None = None) -> nx.MultiDiGraph:
+    """The network of one negotiation (SALT I by default): one node per resource of a drawn kind, one
+    edge per linking statement; graph.graph["negotiation"] names the negotiation shown."""
+    return scoped(project_all(kg), kg, negotiation)
+
+
+def scoped(graph: nx.MultiDiGraph, kg: KnowledgeGraph, negotiation: str | None = None) -> nx.MultiDiGraph:
+    """Keep the negotiation's documents, events and issues; drop actors the cut leaves unlinked."""
+    scope = resolve(kg, negotiation)
+    if scope is None:
+        return graph
+    elsewhere = {row["node"] for row in kg.select(SCOPED) if row["negotiation"] != scope.iri}
+    keep = [n for n, data in graph.nodes(data=True) if n not in elsewhere
+            and (data["kind"] != "issue" or n in scope.issues)]
+    cut = graph.subgraph(keep).copy()
+    cut.remove_nodes_from([n for n, data in list(cut.nodes(data=True))
+                           if data["kind"] in ACTOR_KINDS and cut.degree(n) == 0 and graph.degree(n) > 0])
+    cut.graph.update(graph.graph, negotiation=scope.label, negotiation_iri=scope.iri)
+    return cut
+
+
+def project_all(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    """Every resource of a drawn kind, whatever its negotiation."""
     graph = nx.MultiDiGraph()
     for row in kg.select(NODES):
         earliest = row["earliest"] or row["date"]
@@ -92,7 +121,7 @@ def short(iri: str) -> str:
 
 def as_of(graph: nx.MultiDiGraph, kg: KnowledgeGraph, day: str) -> nx.MultiDiGraph:
     """The network as it stood on a day: events and documents after it hidden, issues with their status."""
-    statuses = {row["issue"]: row["status"] for row in status.status_on(kg, day)}
+    statuses = {row["issue"]: row["status"] for row in status.status_on(kg, day, graph.graph.get("negotiation_iri"))}
     keep = [n for n, data in graph.nodes(data=True)
             if data["kind"] not in ("event", "document") or not data["earliest"] or data["earliest"] <= day]
     cut = graph.subgraph(keep).copy()
