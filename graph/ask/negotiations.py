@@ -60,7 +60,13 @@ class Negotiation:
 
 
 def negotiations(kg: KnowledgeGraph) -> dict[str, Negotiation]:
-    """Every negotiation in the graph, by IRI."""
+    """Every negotiation in the graph, by IRI (read once per opened graph)."""
+    if "_negotiations" not in kg.__dict__:
+        kg.__dict__["_negotiations"] = read_negotiations(kg)
+    return kg.__dict__["_negotiations"]
+
+
+def read_negotiations(kg: KnowledgeGraph) -> dict[str, Negotiation]:
     found: dict[str, dict] = {}
     for row in kg.select(NEGOTIATIONS):
         entry = found.setdefault(row["negotiation"], {**row, "issues": set()})
@@ -128,7 +134,15 @@ def primary_type(types: list[str]) -> str:
 
 
 def chronology(kg: KnowledgeGraph, negotiation: Negotiation) -> list[ChronologyEvent]:
-    """The negotiation's curated events, in date order."""
+    """The negotiation's curated events, in date order (read once per opened graph: they change only
+    with a build, which opens a new graph)."""
+    cache = kg.__dict__.setdefault("_chronology", {})
+    if negotiation.iri not in cache:
+        cache[negotiation.iri] = read_chronology(kg, negotiation)
+    return cache[negotiation.iri]
+
+
+def read_chronology(kg: KnowledgeGraph, negotiation: Negotiation) -> list[ChronologyEvent]:
     events: dict[str, ChronologyEvent] = {}
     for row in kg.select(bind(CHRONOLOGY, {"negotiation": iri(negotiation.iri)})):
         event = events.get(row["event"])

@@ -7,7 +7,8 @@
 - Scope: `salt:hasIssue` (a negotiation's issues, from its issue scheme) and `salt:inNegotiation` for
   documents (from their volume, or else from a date inside one negotiation's span) and extracted events
   (from their document). An event of another negotiation is not evidence on an issue: it is left out of
-  the first evidence, the position windows and the closings (so a SALT II volume never speaks for SALT I).
+  the first evidence, the position windows and the closings (`salt:closesIssueInScope`: the closings the
+  status queries read), so a SALT II volume never speaks for SALT I.
 - `salt:PositionWindow`: consecutive days and the position events that can be a side's latest on an
   open issue on one of them (each side's latest before the window, and those within it), so "the latest
   position on D" reads one window's candidates, looked up by the day, instead of every position up to D.
@@ -46,6 +47,11 @@ DOCUMENT_BY_DATE = f"""SELECT ?document (SAMPLE(?candidate) AS ?negotiation) (CO
   ?candidate a <{SALT}Negotiation> ; <{SEM}hasEarliestBeginTimeStamp> ?begins ; <{SEM}hasLatestEndTimeStamp> ?ends .
   FILTER (?from >= ?begins && ?to <= ?ends)
 }} GROUP BY ?document HAVING (COUNT(DISTINCT ?candidate) = 1)"""
+
+SCOPED_CLOSINGS = f"""SELECT DISTINCT ?event ?issue WHERE {{
+  ?event <{SALT}closesIssue> ?issue .
+  {IN_SCOPE}
+}}"""
 
 EVENT_BY_DOCUMENT = f"""SELECT DISTINCT ?event ?negotiation WHERE {{
   ?document <{SALT}inNegotiation> ?negotiation .
@@ -88,6 +94,10 @@ def refresh(store: ox.Store, registry: Registry, window_floor: int = WINDOW_FLOO
             quads.append(ox.Quad(row["event"], ox.NamedNode(SALT + "bearsOn"), ox.NamedNode(issue), graph))
     store.extend(quads)
     scope = add_scope(store, graph)
+    closings = [ox.Quad(row["event"], ox.NamedNode(SALT + "closesIssueInScope"), row["issue"], graph)
+                for row in store.query(SCOPED_CLOSINGS, use_default_graph_as_union=True)]
+    store.extend(closings)
+    scope += len(closings)
     first = [row for row in store.query(FIRST_EVIDENCE, use_default_graph_as_union=True)]
     store.extend([q for row in first for q in (
         ox.Quad(row["issue"], ox.NamedNode(SALT + "firstEvidenceBegins"), row["first"], graph),

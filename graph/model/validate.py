@@ -38,6 +38,11 @@ class SparqlConstraint:
     target_class: str
     select: str
     message: str
+    target_pattern: str = ""  # a graph pattern binding ?this; by default ?this a <target_class>
+
+    @property
+    def target(self) -> str:
+        return self.target_pattern or f"?this a <{self.target_class}> ."
 
 
 def load_shapes(path: Path):
@@ -51,6 +56,9 @@ def load_shapes(path: Path):
         message = shapes.value(node, sh.message)
         for target in shapes.objects(shape, sh.targetClass):
             constraints.append(SparqlConstraint(str(target), str(select), str(message or "SPARQL constraint")))
+        for predicate in shapes.objects(shape, sh.targetSubjectsOf):
+            constraints.append(SparqlConstraint("", str(select), str(message or "SPARQL constraint"),
+                                                f"?this <{predicate}> ?targetObject ."))
         shapes.remove((shape, sh.sparql, node))
         for triple in list(shapes.triples((node, None, None))):
             shapes.remove(triple)
@@ -63,7 +71,7 @@ def check_sparql(store: ox.Store, constraints: list[SparqlConstraint]) -> list[s
     for constraint in constraints:
         body = constraint.select.replace("$this", "?this")
         where = body[body.index("{") + 1:body.rindex("}")]
-        query = f"SELECT DISTINCT ?this WHERE {{ ?this a <{constraint.target_class}> . {where} }}"
+        query = f"SELECT DISTINCT ?this WHERE {{ {constraint.target} {where} }}"
         for row in store.query(query, use_default_graph_as_union=True):
             messages.append(f"{row['this'].value}: {constraint.message}")
     return messages
