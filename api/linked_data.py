@@ -23,7 +23,7 @@ from .services import Services, services_of
 router = APIRouter(tags=["Linked data"])
 
 MINTED = ("person", "org", "place", "issue", "document", "passage", "event", "volume", "message", "graph",
-          "term", "glossary")
+          "term", "glossary", "negotiation", "source", "link")
 HIDDEN = {SALT + "text"}  # shown as the document text, not as a statement
 INCOMING_LIMIT = 2000
 

@@ -258,24 +258,24 @@ def test_unknown_ids_are_404(client):
 # -- REST ---------------------------------------------------------------------------------------
 
 def test_issues_unresolved_on_a_date(client):
-    body = client.get("/issues", params={"unresolved_on": "1972-05-20"}).json()
+    body = client.get("/issues", params={"unresolved_on": "1972-05-19"}).json()
     labels = {item["label"] for item in body["items"]}
     assert {"Soviet SLBM base figure of 48 submarines", "Mobile ICBMs", "Definition of heavy missiles"} <= labels
-    assert body["on"] == "1972-05-20" and body["total"] == len(body["items"])
+    assert body["on"] == "1972-05-19" and body["total"] == len(body["items"])
     slbm = next(i for i in body["items"] if i["issue"] == BASE + "issue/slbm-base-figure-48")
     assert all(p["quote"] and p["document"] for p in slbm["positions"])
-    after = client.get("/issues", params={"unresolved_on": "1972-05-27"}).json()
+    after = client.get("/issues", params={"unresolved_on": "1972-07-24"}).json()  # the interpretive paper
     assert BASE + "issue/slbm-base-figure-48" not in {i["issue"] for i in after["items"]}
     assert client.get("/issues", params={"unresolved_on": "1972-02-30"}).status_code == 400
 
 
 def test_unresolved_page_for_browsers(client):
-    page = client.get("/issues", params={"unresolved_on": "1972-05-20"}, headers={"Accept": "text/html"})
+    page = client.get("/issues", params={"unresolved_on": "1972-05-19"}, headers={"Accept": "text/html"})
     assert page.status_code == 200 and "Mobile ICBMs" in page.text and "<blockquote>" in page.text
 
 
 def test_issue_and_its_timeline(client):
-    issue = client.get("/issues/slbm-base-figure-48", params={"on": "1972-05-27"}).json()
+    issue = client.get("/issues/slbm-base-figure-48", params={"on": "1972-07-24"}).json()
     assert issue["status_on"]["status"] == "Agreed" and issue["broader"] == [BASE + "issue/slbm-limits"]
     timeline = client.get("/issues/slbm-base-figure-48/timeline").json()
     assert timeline["total"] >= 3 and timeline["items"][-1]["resolution"] == "Agreed"
@@ -283,7 +283,7 @@ def test_issue_and_its_timeline(client):
 
 def test_pagination(client):
     first = client.get("/issues", params={"limit": 5}).json()
-    assert first["total"] == 17 and len(first["items"]) == 5 and "offset=5" in first["next"]
+    assert first["total"] == first["negotiation"]["issues"] >= 30 and len(first["items"]) == 5 and "offset=5" in first["next"]
     second = client.get(first["next"].replace("http://testserver", "")).json()
     assert {i["iri"] for i in second["items"]}.isdisjoint({i["iri"] for i in first["items"]})
     assert client.get("/issues", params={"limit": 0}).status_code == 422
@@ -292,7 +292,8 @@ def test_pagination(client):
 
 def test_entities_by_label_or_alias(client):
     body = client.get("/entities", params={"q": "HAK"}).json()
-    assert [i["iri"] for i in body["items"]] == [BASE + "person/kissinger"]
+    assert body["items"][0]["iri"] == BASE + "person/kissinger"
+    assert all(i["kind"] in ("person", "event") for i in body["items"])
     people = client.get("/entities", params={"type": "person", "limit": 500}).json()
     assert people["total"] == 31 and all(i["kind"] == "person" for i in people["items"])
     assert client.get("/entities", params={"type": "spaceship"}).status_code == 400
@@ -307,7 +308,7 @@ def test_entity_with_neighbourhood(client):
 
 def test_documents_with_every_fact_and_its_span(client):
     listing = client.get("/documents").json()
-    assert listing["items"][0]["id"] == "frus1969-76v14-d247"
+    assert "frus1969-76v14-d247" in {i["id"] for i in listing["items"]} and listing["total"] >= 9
     document = client.get("/documents/frus1969-76v14-d247").json()
     text = document["text"]
     for fact in document["mentions"] + document["events"] + document["date_evidence"]:
