@@ -20,9 +20,13 @@ ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"
 
 
 
-def projection(services: Services):
-    """The networkx projection of the current store, computed once per store version."""
-    return services.cached("network", lambda: network.project(services.kg))
+def projection(services: Services, negotiation: str | None = None):
+    """The networkx projection of one negotiation (SALT I by default) of the current store, computed once
+    per store version and negotiation."""
+    try:
+        return services.cached(f"network:{negotiation or ''}", lambda: network.project(services.kg, negotiation))
+    except network.UnknownNegotiation as err:
+        raise HTTPException(404, str(err.args[0])) from None
 
 
 def kinds_of(types: str | None) -> set[str] | None:
@@ -53,16 +57,18 @@ def vis_asset(name: str) -> Response:
 def view_network(request: Request, as_of: str | None = Query(None, description="YYYY-MM-DD: the graph as it stood that day"),
                  types: str | None = Query(None, description="comma-separated node types to keep"),
                  from_: str | None = Query(None, alias="from"), to: str | None = None,
-                 q: str | None = Query(None, description="keep nodes whose label contains this, with neighbours")) -> str:
+                 q: str | None = Query(None, description="keep nodes whose label contains this, with neighbours"),
+                 negotiation: str | None = Query(None, description="salt-i (default) or salt-ii")) -> str:
     services = services_of(request)
-    graph = projection(services)
-    subtitle = "the whole negotiation"
+    graph = projection(services, negotiation)
+    scope = graph.graph.get("negotiation", "SALT I")
+    subtitle = f"the whole of {scope}"
     if as_of:
         as_of = valid_date(as_of, "as_of")
         graph = network.as_of(graph, services.kg, as_of)
-        subtitle = f"as of {as_of}: later events and documents hidden, issues coloured by their status that day"
+        subtitle = f"{scope} as of {as_of}: later events and documents hidden, issues coloured by their status that day"
     graph = network.filtered(graph, kinds_of(types), valid_date(from_, "from"), valid_date(to, "to"), q)
-    return drawing.network_page(graph, "SALT I network", subtitle, services.links.href, served=True, as_of=as_of)
+    return drawing.network_page(graph, f"{scope} network", subtitle, services.links.href, served=True, as_of=as_of)
 
 
 @router.get("/view/entity/{entity_id:path}", response_class=HTMLResponse, summary="Ego network of one entity or issue")

@@ -278,7 +278,7 @@ def cmd_unresolved(args: argparse.Namespace) -> int:
     sources = answer.sources
     extracted = sources["extracted_documents"]
     print(f"\nSources: curated chronology — {sources['curated_chronology']['events']} cited event(s) (context, "
-          f"evidence, closings); extracted documents — {extracted['positions']} quoted position(s) from "
+          f"evidence, positions, closings); extracted documents — {extracted['positions']} quoted position(s) from "
           f"{len(extracted['documents'])} document(s)")
     return 0
 

@@ -112,8 +112,10 @@ class UnresolvedAnswer:
         curated = {e["event"] for issue in self.issues for e in issue.evidence}
         curated |= {p.event for p in positions if p.origin == "curated"}
         curated |= {e["event"] for part in ("in_session", "on_the_day") for e in self.context.get(part, [])}
+        curated |= {self.context[part]["event"] for part in ("previous", "next") if self.context.get(part)}
+        curated |= {c.closing_event for c in self.closed if "/event/curated/" in c.closing_event}
         return {"curated_chronology": {"events": len(curated), "parts": [
-                    "context (negotiation span, rounds in session, events of the day)", "evidence of each issue",
+                    "context (negotiation span, rounds in session, events of the day, before and after)", "evidence of each issue",
                     "positions with a citation instead of a passage", "closings of the agreements and statements"]},
                 "extracted_documents": {"positions": len(extracted),
                                         "documents": sorted({p.document for p in extracted})},
