@@ -17,7 +17,7 @@ BASE = "https://w3id.org/salt-kg/"
 
 def test_sparqlwrapper_select_construct_ask(live_server):
     client = SPARQLWrapper(live_server + "/sparql")
-    client.setQuery(queries.bind(queries.load("unresolved-on-date"), {"date": queries.xsd_date("1972-05-20")}))
+    client.setQuery(queries.bind(queries.load("unresolved-on-date"), {"date": queries.xsd_date("1972-05-19")}))
     client.setReturnFormat(JSON)
     rows = client.query().convert()["results"]["bindings"]
     assert BASE + "issue/mobile-icbms" in {row["issue"]["value"] for row in rows}

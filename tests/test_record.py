@@ -367,3 +367,19 @@ def test_the_salt_ii_volume_does_not_leak_into_salt_i(tmp_path, built_seed):
     assert any("frus1969-76v33" in node for node in salt_ii_view) and salt_ii_view.graph["negotiation"] == "SALT II"
     assert not any(data["kind"] == "issue" for _, data in salt_ii_view.nodes(data=True))
     assert parse_iso_date(salt_ii.begins) > parse_iso_date(status.resolve(both).ends)
+
+
+def test_views_say_which_negotiation_they_show(kg, built_seed):
+    from graph.draw import network
+    salt_i = network.project(kg)
+    assert salt_i.graph["negotiation"] == "SALT I"
+    assert BASE + "document/frus1969-76v32-d41" in salt_i and BASE + "negotiation/salt-i" not in salt_i
+    salt_ii = network.project(kg, "salt-ii")
+    assert salt_ii.graph["negotiation"] == "SALT II"
+    assert not any(data["kind"] in ("document", "event", "issue") for _, data in salt_ii.nodes(data=True))
+    with pytest.raises(network.UnknownNegotiation):
+        network.project(kg, "salt-iii")
+    with TestClient(create_app(built_seed.store_path)) as client:
+        page = client.get("/view/network", params={"negotiation": "salt-ii"})
+        assert page.status_code == 200 and "SALT II network" in page.text
+        assert client.get("/view/network", params={"negotiation": "nonsense"}).status_code == 404

@@ -3,6 +3,7 @@
 import pytest
 
 from graph.model.build import build
+from graph.model.store import KnowledgeGraph
 
 from .conftest import SHARED
 
@@ -12,8 +13,13 @@ CORPUS = SHARED / "corpus"
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 def test_real_documents_build_without_errors(settings, capsys):
     report = build(settings, [CORPUS], progress=False)
-    documents = len(list(CORPUS.glob("*.txt")))
-    assert report.documents == documents + 1  # plus the shipped seed
+    documents = {p.stem for p in CORPUS.glob("*.txt")}
+    shipped = {p.stem for p in (settings.data_dir / "corpus").glob("*.txt")}
+    assert report.documents == len(documents) + len(shipped)  # the shipped ones are read again from ../shared
+    kg = KnowledgeGraph.open(settings.store_path)
+    ids = {r["id"] for r in kg.select("SELECT ?id WHERE { ?d a <https://w3id.org/salt-kg/ontology#Document> ; "
+                                      "<http://purl.org/dc/terms/identifier> ?id }")}
+    assert ids == documents | shipped
     assert report.errors == []
     assert report.conforms
     with capsys.disabled():
