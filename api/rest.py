@@ -133,8 +133,9 @@ def issue(issue_id: str, request: Request, on: str | None = Query(None, descript
 def issue_timeline(issue_id: str, request: Request, limit: int = Limit, offset: int = Offset) -> dict:
     services = services_of(request)
     iri = issue_iri(services, issue_id)
+    scope = status.negotiation_of(services.kg, iri)
     return page(request, status.timeline(services.kg, iri), limit, offset, issue=iri,
-                label=browse.label_of(services.kg, iri))
+                label=browse.label_of(services.kg, iri), negotiation=scope.to_json() if scope else None)
 
 
 @router.get("/entities", summary="Search people, organisations, places, issues, documents by label or alias")

@@ -339,6 +339,9 @@ def test_issues_endpoint_scoped_to_a_negotiation(built_seed):
         assert client.get("/issues", params={"negotiation": "salt-ii"}).json()["total"] == 0
         assert client.get("/issues").json()["total"] == len(status.resolve(KnowledgeGraph.open(built_seed.store_path)).issues)
         assert client.get("/issues", params={"negotiation": "nonsense"}).status_code == 404
+        timeline = client.get("/issues/mobile-icbms/timeline").json()
+        assert timeline["negotiation"]["label"] == "SALT I"
+        assert {e["origin"] for e in timeline["items"]} == {"curated", "extracted"}
         page = client.get("/issues", params={"unresolved_on": "1971-05-20"}, headers={"accept": "text/html"})
         assert "SALT I: issues unresolved on 1971-05-20" in page.text and "curated chronology" in page.text
 
