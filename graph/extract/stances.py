@@ -15,6 +15,8 @@ FRUS conventions these rules follow:
   named last; a stance received ("we have received … démarche") is the other side's.
 - A clause without a speaker continues the last speaker of its paragraph or footnote; with none,
   the author's voice in the body of a message, and unknown in footnotes and editorial notes.
+- A stance is about the issues its clause names (or its anaphora resolves to), else its sentence's,
+  else the issues its paragraph named last.
 """
 
 from __future__ import annotations
@@ -394,6 +396,7 @@ def stances_in_paragraph(doc: FrusDocument, info: DocumentInfo, sentences: list[
     default_side = voices.author_side if (doc.section_of(sentences[0][0]) == "body"
                                           and info.type in MESSAGE_TYPES | {"Memorandum", "DecisionMemorandum"}) \
         else None
+    topic: list[str] = []  # the issues the paragraph last named: what a clause naming none is about
     for sentence_start, sentence_end in sentences:
         sentence_issues = list(dict.fromkeys(m.target for m in within(issues, sentence_start, sentence_end)))
         for start, end in clauses(text, sentence_start, sentence_end):
@@ -411,10 +414,11 @@ def stances_in_paragraph(doc: FrusDocument, info: DocumentInfo, sentences: list[
                 actor = chosen.actor if chosen else (voices.author if default_side else None)
                 if received_stance(text, start, cue, speakers):
                     side, actor = other(voices.author_side), side_iri(voices.registry, other(voices.author_side))
-                found.append(Stance(kind, span(text, start, end), cue, clause_issues or sentence_issues,
+                found.append(Stance(kind, span(text, start, end), cue, clause_issues or sentence_issues or topic,
                                     side, actor))
                 if chosen is not None and chosen.kind in ("named", "side", "third", "first"):
                     carried = chosen
+            topic = clause_issues or topic
             voices.next_clause()
             for speaker in speakers + named_in(doc, start, end, within(names, start, end), voices):
                 voices.note(speaker)
