@@ -258,7 +258,11 @@ def cmd_unresolved(args: argparse.Namespace) -> int:
         broader = f" (narrower of {', '.join(short_iri(b) for b in issue.broader)})" if issue.broader else ""
         print(f"\n* {issue.label}  [{short_iri(issue.issue)}]{broader}")
         origin = "curated chronology" if issue.since_origin == "curated" else "an extracted document"
-        print(f"    open since {issue.since} (first evidence, from {origin})")
+        if issue.since_latest and issue.since_latest != issue.since:
+            print(f"    open since between {issue.since} and {issue.since_latest} (its first evidence, from {origin}, "
+                  f"is dated only within these bounds)")
+        else:
+            print(f"    open since {issue.since} (first evidence, from {origin})")
         if issue.note:
             print(f"    note: {issue.note}")
         for evidence in issue.evidence:
@@ -268,8 +272,10 @@ def cmd_unresolved(args: argparse.Namespace) -> int:
                      else f"source: {position.citation}")
             quote = " ".join((position.quote or "").split())
             said = f"“{quote}” — " if quote else ""
+            via = (f" (via narrower issue {', '.join(short_iri(i) for i in position.via)})"
+                   if position.via else "")
             print(f"    [{position.origin}] latest {short_iri(position.side)} position, {position.date}, "
-                  f"{position.type}: {said}{where}")
+                  f"{position.type}{via}: {said}{where}")
     if answer.closed:
         print(f"\nClosed on or before {answer.on}:")
         for closed in answer.closed:

@@ -166,6 +166,16 @@ def test_shipped_data_on_20_may_1972(shipped):
     assert soviet.date == "1972-05-20" and soviet.quote.startswith("On May 20 the Soviets said")
 
 
+def test_a_stance_is_shown_under_its_own_issue_and_marked_via_narrower_under_broader_ones(shipped):
+    answer = unresolved_on(shipped, "1972-05-20")
+    by_issue = {i.issue[len(BASE):]: i for i in answer.issues}
+    own = next(p for p in by_issue["issue/abm-icbm-field-defense"].positions if p.quote and "latter item" in p.quote)
+    assert own.via == []
+    broader = [p for p in by_issue["issue/abm-limits"].positions if p.quote and "latter item" in p.quote]
+    assert broader and broader[0].via == [BASE + "issue/abm-icbm-field-defense"]
+    assert broader[0].to_json()["via"] == [BASE + "issue/abm-icbm-field-defense"]
+
+
 def test_shipped_data_on_27_may_1972(shipped):
     answer = unresolved_on(shipped, "1972-05-27")
     # the SLBM counting was settled only by the interpretive paper of 24 July 1972; forward-based

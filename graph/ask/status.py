@@ -42,6 +42,7 @@ class Position:
     start: int | None
     end: int | None
     citation: str | None = None  # for curated events, which cite a text instead of a passage
+    via: list[str] = field(default_factory=list)  # the narrower issues it names, when listed under a broader one
 
     @property
     def origin(self) -> str:
@@ -162,6 +163,8 @@ def unresolved_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = 
                 issue.positions.append(position)
     for issue in issues.values():
         issue.positions = latest_per_side(issue.positions)
+    mark_narrower(kg, issues.values())
+    for issue in issues.values():
         issue.evidence = [e.to_json() for e in events
                           if issue.issue in e.issues and e.earliest_begin <= day.isoformat()]
     ordered = sorted(issues.values(), key=lambda i: (i.since, i.label))
@@ -172,6 +175,26 @@ def unresolved_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = 
         note = f"{scope.label} ended on {scope.ends}; the status shown is as it ended" + (f" ({note})" if note else "")
     return UnresolvedAnswer(day.isoformat(), ordered, sorted(closed, key=lambda c: (c.status, c.label)), note,
                             scope, context)
+
+
+CONCERNS = """PREFIX salt: <https://w3id.org/salt-kg/ontology#>
+SELECT ?event ?issue WHERE { VALUES ?event { %s } ?event salt:concernsIssue ?issue }"""
+
+
+def mark_narrower(kg: KnowledgeGraph, issues) -> None:
+    """A position listed under a broader issue than the one its passage names says so ('via narrower
+    issue'): each stance is shown once under its own issue, and only through it under broader ones."""
+    positions = [(issue, p) for issue in issues for p in issue.positions]
+    events = sorted({p.event for _, p in positions})
+    if not events:
+        return
+    named: dict[str, set[str]] = {}
+    for row in kg.select(CONCERNS % " ".join(f"<{e}>" for e in events)):
+        named.setdefault(row["event"], set()).add(row["issue"])
+    for issue, position in positions:
+        concerns = named.get(position.event, set())
+        if concerns and issue.issue not in concerns:
+            position.via = sorted(concerns)
 
 
 def not_begun_note(scope: Negotiation, day: date) -> str:
