@@ -31,9 +31,11 @@ from graph.model.derived import refresh as refresh_derived
 from graph.extract import Extraction, extract
 from graph.extract.corpus_dates import redate
 from graph.namespaces import ONTOLOGY_IRI
+from graph.model.people import load_people
 from graph.model.rdf import document_quads, graph_iri
 from graph.model.search_index import build_index, index_path
 from graph.read.reader import ReadError, read_document
+from graph.read.people import PEOPLE_FILE
 from graph.read.registry import Registry
 from graph.model.store import KnowledgeGraph, swap_into_place
 from graph.read.tei import is_tei
@@ -88,7 +90,8 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_static_graphs(store: ox.Store, settings: Settings) -> None:
-    """(Re)load the ontology and the curated registry into their own named graphs."""
+    """(Re)load the ontology, the curated registry and the shipped people database (when present)
+    into their own named graphs."""
     for graph in (ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(settings.base_iri + "graph/curated")):
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
@@ -97,6 +100,7 @@ def load_static_graphs(store: ox.Store, settings: Settings) -> None:
     curated = ox.NamedNode(settings.base_iri + "graph/curated")
     for path in sorted(settings.curated_dir.glob("*.ttl")):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=settings.base_iri, to_graph=curated)
+    load_people(store, settings)
 
 
 def extract_file(path: Path, registry: Registry) -> Extraction:
@@ -213,6 +217,8 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
     started = time.perf_counter()
     report = BuildReport()
     inputs = collect_inputs(([*default_inputs(settings)] if include_corpus and not update else []) + list(paths))
+    if any(is_tei(p) for p in inputs):  # TEI persons lists join the people database by entry id
+        registry.attach_people(settings.data_dir / PEOPLE_FILE)
     temporary = temporary_store_path(settings)
     staged_index = temporary.with_name(temporary.name + ".search")
     store = None
@@ -220,6 +226,7 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
         store = open_working_store(settings, temporary, update)
         load_static_graphs(store, settings)
         add_documents(store, inputs, registry, report, progress)
+        load_people(store, settings)  # the shipped people database, for the persons the graph uses
         refresh_derived(store, registry)
         if report.documents == 0 and not update:
             raise BuildFailed("no document could be read: " + ("; ".join(report.errors) or "no input"))

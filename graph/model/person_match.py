@@ -8,6 +8,10 @@ other, and no middle initial contradicts. One compatible candidate: the same IRI
 is ambiguous, reported, and the person gets an IRI of its own. None: a new IRI — except that the
 same first name and the same generational suffix (John N. Irwin II / John M. Irwin II) outweigh a
 differing middle initial; such a merge is reported in the build's warnings.
+
+Before the rule, one exact step: when the registry carries the Office of the Historian's people
+database (``registry.people_db``), an entry that a database record cites as its own (the same volume,
+the same persons-list id) is that record's person. IRIs the database holds are never minted again.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def given_tokens(given: str) -> list[str]:
 
 def compatible_given(first: list[str], second: list[str]) -> bool:
     """First given names agree (equal, an initial of the other, or a transliteration variant such as
-    Anatoly/Anatoliy) and no middle name or initial contradicts."""
+    Anatoly/Anatoliy, Alexei/Aleksei) and no middle name or initial contradicts."""
     if not first or not second:
         return True
     for a, b in zip(first, second):
@@ -56,6 +60,7 @@ def compatible_given(first: list[str], second: list[str]) -> bool:
 def same_name(a: str, b: str) -> bool:
     if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
         return True
+    a, b = a.replace("x", "ks"), b.replace("x", "ks")  # Alexei/Aleksei: one Cyrillic letter, two spellings
     return min(len(a), len(b)) >= 4 and a[0] == b[0] and SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
@@ -106,8 +111,14 @@ def match_persons(persons: list[TeiPerson], registry: Registry, volume: VolumeIn
     by_family: dict[str, list[Entity]] = {}
     for entity in people:
         by_family.setdefault(family_of(entity), []).append(entity)
-    taken = {e.iri for e in people}
+    listed = registry.people_db.entries if registry.people_db else {}
+    taken = {e.iri for e in people} | set(registry.people_db.persons if registry.people_db else ())
     for person in persons:
+        known = listed.get((volume.id, person.id))
+        if known:  # the people database names this entry: its person, whatever the names say
+            result.iris[person.id] = known
+            result.merged.append((person.id, known))
+            continue
         families = {fold(person.surname)} | {fold(v) for v in person.variants}
         same_family = list({e.iri: e for f in families for e in by_family.get(f, [])}.values())
         candidates = [e for e in same_family if compatible_given(given_tokens(person.given), given_of(e))]
@@ -137,12 +148,12 @@ def with_volume_lists(persons: list[TeiPerson], terms: list[TeiTerm], registry: 
     """The persons list joined to the registry, and a registry that also knows the volume's people
     and reads its abbreviations (what the importer and the evaluator both extract with)."""
     match = match_persons(persons, registry, volume)
-    extended = registry.extended(volume_entities(persons, terms, match, registry), issue_patterns(terms, registry))
+    extended = registry.extended(volume_entities(persons, terms, match, registry, volume), issue_patterns(terms, registry))
     return match, extended
 
 
 def volume_entities(persons: list[TeiPerson], terms: list[TeiTerm], match: PersonMatch,
-                    registry: Registry) -> list[Entity]:
+                    registry: Registry, volume: VolumeInfo) -> list[Entity]:
     """Registry entities for the volume's people: merged ones gain the volume's name forms."""
     entities = []
     by_id = {p.id: p for p in persons}
@@ -151,10 +162,15 @@ def volume_entities(persons: list[TeiPerson], terms: list[TeiTerm], match: Perso
         person = by_id[person_id]
         aliases = person_aliases(person) + term_aliases.get(person_id, [])
         known = registry.entities.get(iri)
+        listed = registry.people_db.persons.get(iri) if registry.people_db else None
+        volumes = sorted(set(known.volumes if known else ()) | {volume.id})
         if known:
-            entities.append(Entity(**{**known.__dict__, "aliases": sorted(set(known.aliases) | set(aliases))}))
+            entities.append(Entity(**{**known.__dict__, "volumes": volumes,
+                                      "aliases": sorted(set(known.aliases) | set(aliases))}))
         else:
-            entities.append(Entity(iri, "person", person.name, aliases, family_name=person.surname))
+            entities.append(Entity(iri, "person", person.name, aliases, family_name=person.surname,
+                                   origin="people-db" if listed else "tei-list", volumes=volumes,
+                                   hsg_id=listed.hsg_id if listed else None))
     return entities
 
 

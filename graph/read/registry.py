@@ -2,11 +2,27 @@
 
 The registry is the Turtle in ``data/curated/``; the extractor reads it to recognise and link
 names, and the builder loads the same files into the graph.
+
+On request (``Registry.load(settings, people=True)``) it also carries the Office of the Historian's
+people database as shipped in ``data/people/hsg-people.ttl.gz`` (``saltkg import-people``), in
+``registry.people_db`` — never in ``registry.entities``, so the alias regex the extractor matches
+is the same with or without it. Each of its persons is an `Entity` with ``origin`` (``curated`` when
+the database record joined a curated person, ``people-db`` otherwise; persons-list entities built by
+the TEI importer say ``tei-list``), ``volumes`` (the FRUS volumes whose persons lists name them) and
+``hsg_id`` (the database id). How extraction can use them without flooding precision:
+
+- full printed names ("Gerard C. Smith", "Anatoly Dobrynin") as aliases anywhere:
+  ``registry.extended(registry.people_db.text_entities())``;
+- a bare surname only with a title, given name or role before it ("Ambassador Beam", "Mr. Brown"),
+  or when the volume's persons list names the person: ``registry.people_db.text_entities(volume)``
+  adds the bare surname for the persons listed in that volume (``people_db.listed_in(volume)``);
+- a persons-list id from a TEI volume resolves exactly: ``people_db.entry(volume, "p_SGC_1")``.
 """
 
 from __future__ import annotations
 
 import copy
+import gzip
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +33,10 @@ import pyoxigraph as ox
 
 from graph.config import Settings
 from graph.namespaces import FOAF, OWL, RDF, RDFS, SALT, SCHEMA, SKOS
+from graph.read.people import LIST_URL, PEOPLE_FILE
+
+
+PEOPLE_FACTS = {SALT + "hsgPersonId", RDFS + "label", SKOS + "altLabel", FOAF + "familyName", RDFS + "seeAlso"}
 
 
 class RegistryError(Exception):
@@ -58,6 +78,9 @@ class Entity:
     roles: list[Role] = field(default_factory=list)
     is_government: bool = False
     family_name: str | None = None
+    origin: str = "curated"  # curated | people-db (the Office of the Historian's database) | tei-list
+    volumes: list[str] = field(default_factory=list)  # FRUS volumes whose persons lists name the person
+    hsg_id: str | None = None  # the person's id in the Office of the Historian's people database
 
 
 @dataclass
@@ -106,6 +129,37 @@ def literal_date(term) -> date | None:
         return None
 
 
+@dataclass
+class PeopleDb:
+    """The people database as the registry carries it: persons by IRI, by persons-list entry, by id."""
+
+    persons: dict[str, Entity] = field(default_factory=dict)
+    entries: dict[tuple[str, str], str] = field(default_factory=dict)  # (volume, persons-list id) → IRI
+    by_id: dict[str, str] = field(default_factory=dict)  # database id → IRI
+
+    def entry(self, volume: str, list_id: str) -> Entity | None:
+        """The person a volume's persons list names under this id ('frus1969-76v32', 'p_SGC_1')."""
+        iri = self.entries.get((volume, list_id))
+        return self.persons[iri] if iri else None
+
+    def listed_in(self, volume: str) -> list[Entity]:
+        """The persons the volume's persons list names."""
+        return sorted({self.persons[i].iri: self.persons[i] for (v, _), i in self.entries.items() if v == volume}.values(),
+                      key=lambda e: e.iri)
+
+    def text_entities(self, volume: str | None = None) -> list[Entity]:
+        """Entities to extend a registry with: every full printed name (two words or more) as an alias,
+        and the bare family name only for the persons `volume`'s persons list names."""
+        listed = {e.iri for e in self.listed_in(volume)} if volume else set()
+        found = []
+        for entity in self.persons.values():
+            aliases = {a for a in entity.aliases if " " in a.strip()}
+            if entity.iri in listed and entity.family_name:
+                aliases.add(entity.family_name)
+            found.append(Entity(**{**entity.__dict__, "aliases": sorted(aliases | {entity.label})}))
+        return found
+
+
 class Registry:
     """Curated entities and issues, indexed for recognising their names in text."""
 
@@ -114,6 +168,7 @@ class Registry:
         self.store = store
         self.entities: dict[str, Entity] = {}
         self.issues: dict[str, Issue] = {}
+        self.people_db: PeopleDb | None = None
         self._load_entities()
         self._load_issues()
 
@@ -132,9 +187,51 @@ class Registry:
         return cls(store, base_iri)
 
     @classmethod
-    def load(cls, settings: Settings | None = None) -> "Registry":
+    def load(cls, settings: Settings | None = None, people: bool = False) -> "Registry":
+        """The curated registry; with `people`, also the shipped people database (when present)."""
         settings = settings or Settings()
-        return cls.from_dir(settings.curated_dir, settings.base_iri)
+        registry = cls.from_dir(settings.curated_dir, settings.base_iri)
+        if people:
+            registry.attach_people(settings.data_dir / PEOPLE_FILE)
+        return registry
+
+    def attach_people(self, path: Path) -> None:
+        """Read the shipped people file into `people_db` (empty when there is none); curated persons it
+        joined gain their database id and volumes, not aliases."""
+        self.people_db = PeopleDb()
+        if not Path(path).is_file():
+            return
+        try:
+            quads = ox.parse(input=gzip.decompress(Path(path).read_bytes()), format=ox.RdfFormat.TURTLE,
+                             base_iri=self.base_iri)
+            facts: dict[str, dict[str, list[str]]] = {}
+            for quad in quads:
+                if isinstance(quad.subject, ox.NamedNode) and quad.predicate.value in PEOPLE_FACTS:
+                    facts.setdefault(quad.subject.value, {}).setdefault(quad.predicate.value, []).append(quad.object.value)
+        except (OSError, SyntaxError, EOFError, gzip.BadGzipFile) as err:
+            raise RegistryError(f"{path}: {err}") from None
+        for iri, values in sorted(facts.items()):
+            if SALT + "hsgPersonId" in values:
+                self._add_person(iri, values)
+
+    def _add_person(self, iri: str, values: dict[str, list[str]]) -> None:
+        entries = [m for m in (LIST_URL.match(u) for u in values.get(RDFS + "seeAlso", [])) if m]
+        volumes = sorted({m.group("volume") for m in entries})
+        hsg_id = values[SALT + "hsgPersonId"][0]
+        curated = self.entities.get(iri)
+        if curated:
+            curated.volumes, curated.hsg_id = volumes, hsg_id
+            entity = Entity(**{**curated.__dict__, "volumes": volumes,
+                               "aliases": sorted(set(curated.aliases) | set(values.get(SKOS + "altLabel", [])))})
+        else:
+            label = values.get(RDFS + "label", [iri.rsplit("/", 1)[-1]])[0]
+            family = values.get(FOAF + "familyName", [None])[0]
+            entity = Entity(iri, "person", label, sorted({label, *values.get(SKOS + "altLabel", [])}),
+                            family_name=family, origin="people-db", volumes=volumes, hsg_id=hsg_id)
+        self.people_db.persons[iri] = entity
+        self.people_db.by_id[hsg_id] = iri
+        for found in entries:
+            self.people_db.entries.setdefault((found.group("volume"), found.group("entry")), iri)
 
     def _values(self, subject: ox.NamedNode, predicate: str) -> list:
         return [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
@@ -267,4 +364,4 @@ def normalise(surface: str) -> str:
     return folded
 
 
-__all__ = ["Entity", "Issue", "Registry", "RegistryError", "Role"]
+__all__ = ["Entity", "Issue", "PeopleDb", "Registry", "RegistryError", "Role"]

@@ -176,8 +176,9 @@ def split_name(display: str) -> tuple[str, str, list[str], str | None, str | Non
         if piece in (suffix, honorific):
             continue
         words = piece.split()
-        while words and words[0].lower() in TITLES:
-            honorific = honorific or words.pop(0)
+        while words and words[0].lower() in TITLES:  # 'Major General Creighton W.': every title goes
+            title = words.pop(0)
+            honorific = honorific or title
         given_words.extend(words)
     return surname, " ".join(given_words), variants, nickname, suffix, honorific
 
