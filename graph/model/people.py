@@ -151,15 +151,12 @@ class Links:
         return f"<{url}>"
 
 
-def record_url(record: PeopleRecord, root: Path, commit: str | None) -> str:
-    """The record in the upstream repository, at the commit it was copied from when known."""
-    try:
-        relative = record.path.resolve().relative_to(root.resolve())
-    except ValueError:
-        relative = Path(record.path.name)
-    parts = relative.parts
-    relative = Path(*parts[parts.index("data"):]) if "data" in parts else relative
-    return f"{UPSTREAM}/blob/{commit or 'master'}/{relative.as_posix()}"
+def record_url(record: PeopleRecord, commit: str | None) -> str:
+    """The record in the upstream repository (path from its data/ folder), at the commit it was copied
+    from when known."""
+    parts = record.path.resolve().parts
+    at = len(parts) - 1 - parts[::-1].index("data") if "data" in parts else len(parts) - 1
+    return f"{UPSTREAM}/blob/{commit or 'HEAD'}/{'/'.join(parts[at:])}"
 
 
 def person_block(record: PeopleRecord, iri: str, merged: bool, registry: Registry, links: Links,
@@ -169,8 +166,9 @@ def person_block(record: PeopleRecord, iri: str, merged: bool, registry: Registr
     known = registry.entities.get(iri)
     if not merged:
         person = record_person(record)
-        lines += ["a foaf:Person", f"rdfs:label {literal(record.label)}", f"foaf:name {literal(record.label)}",
-                  f"foaf:familyName {literal(person.surname)}"]
+        lines += ["a foaf:Person", f"rdfs:label {literal(record.label)}", f"foaf:name {literal(record.label)}"]
+        if "," in record.preferred:  # 'Family, Given'; without a comma the order is not known
+            lines.append(f"foaf:familyName {literal(person.surname)}")
         if person.given:
             lines.append(f"foaf:givenName {literal(person.given)}")
     lines.append(f"salt:hsgPersonId {literal(record.id)}")
@@ -190,20 +188,23 @@ def person_block(record: PeopleRecord, iri: str, merged: bool, registry: Registr
         pages.append(f"viaf:{record.viaf}")
     if pages:
         lines.append("rdfs:seeAlso " + ", ".join(pages))
-    for remark in record.remarks:
+    subject = registry.relative(iri)
+    descriptions = []
+    for number, remark in enumerate(record.remarks, 1):
         cited = [t for t in (links.term(u) for u in remark.urls) if t]
-        body = f"rdf:value {literal(remark.text, 'en')}" + (f" ; dcterms:source {', '.join(cited)}" if cited else "")
-        lines.append(f"salt:printedDescription [ {body} ]")
+        descriptions.append(f"<{subject}/description/{number}> rdf:value {literal(remark.text, 'en')}"
+                            + (f" ; dcterms:source {', '.join(cited)}" if cited else "") + " .\n")
+    if descriptions:
+        lines.append("salt:printedDescription " + ", ".join(f"<{subject}/description/{n}>"
+                                                            for n in range(1, len(descriptions) + 1)))
     lines.append(f"dcterms:source <{source}>")
-    subject = "<" + registry.relative(iri) + ">"
-    return subject + " " + " ;\n    ".join(lines) + " .\n"
+    return f"<{subject}> " + " ;\n    ".join(lines) + " .\n" + "".join(descriptions)
 
 
-def people_turtle(records: list[PeopleRecord], match: PeopleMatch, registry: Registry, root: Path,
-                  commit: str | None) -> str:
+def people_turtle(records: list[PeopleRecord], match: PeopleMatch, registry: Registry, commit: str | None) -> str:
     """The whole shipped file: a header, prefixes (one per volume cited), one block per record by id."""
     links = Links()
-    blocks = [person_block(r, match.iris[r.id], r.id in match.merged, registry, links, record_url(r, root, commit))
+    blocks = [person_block(r, match.iris[r.id], r.id in match.merged, registry, links, record_url(r, commit))
               for r in sorted(records, key=lambda r: int(r.id))]
     prefixes = {**PREFIXES, **dict(sorted(links.prefixes.items()))}
     header = [
@@ -258,7 +259,7 @@ def import_people(root: Path, settings: Settings | None = None, commit: str | No
     match = match_records(records, registry)
     report.merged, report.notes = match.merged, match.notes
     report.minted = len(records) - len(match.merged)
-    text = people_turtle(records, match, registry, root, commit or upstream_commit(root))
+    text = people_turtle(records, match, registry, commit or upstream_commit(root))
     data = gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
     parse_check(data, settings.base_iri)
     out.parent.mkdir(parents=True, exist_ok=True)

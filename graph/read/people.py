@@ -181,7 +181,8 @@ def read_record(path: Path | str) -> PeopleRecord:
         raise PeopleReadError(path, f"root element is <{root.tag}>, not <person>", line_of(text, f"<{root.tag}"))
     record_id = clean(root.findtext("id"))
     if not RECORD_ID.match(record_id):
-        raise PeopleReadError(path, f"no numeric <id> (found {record_id!r})", line_of(text, "<id>") or 1)
+        raise PeopleReadError(path, f"no numeric <id> (found {record_id!r})",
+                               line_of(text, "<id>") or line_of(text, "<person") or 1)
     preferred = clean(root.findtext("names/preferred/name"))
     if not preferred:
         raise PeopleReadError(path, "no <names>/<preferred>/<name>", line_of(text, "<preferred") or 1)
