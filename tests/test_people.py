@@ -251,7 +251,12 @@ def test_the_build_loads_the_people_graph(built_seed):
     assert {r["id"] for r in rows} == {"107252"}
     assert "https://history.state.gov/departmenthistory/people/kissinger-henry-a" in {r["page"] for r in rows}
     report = json.loads((built_seed.build_dir / "build.json").read_text())
-    assert report["conforms"] is True and report["entities"]["Person"] >= 4322
+    assert report["conforms"] is True
+    loaded = {r["p"] for r in kg.select(f"""SELECT DISTINCT ?p WHERE {{ GRAPH <{BASE}graph/people> {{
+        ?p <https://w3id.org/salt-kg/ontology#hsgPersonId> ?id }} }}""")}
+    curated = {r["p"] for r in kg.select(f"""SELECT ?p WHERE {{ GRAPH <{BASE}graph/curated> {{
+        ?p a <http://xmlns.com/foaf/0.1/Person> }} }}""")}
+    assert loaded == curated, "a graph of one SALT I document gets the curated people's records, not 4,322 people"
 
 
 LINKED = """
@@ -284,6 +289,8 @@ def test_the_tei_samples_persons_list_links_out(tmp_path):
     listed = " ".join(f'"frus1969-76v33#{p}"' for p in persons)
     linked, total = coverage(kg, f"VALUES ?id {{ {listed} }} ?person <http://purl.org/dc/terms/identifier> ?id")
     assert total == len(persons) == 140 and linked / total >= 0.95, f"{linked} of {total}"
+    loaded = kg.select(f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ GRAPH <{BASE}graph/people> {{ ?p a ?type }} }}")
+    assert 140 - 31 <= int(loaded[0]["n"]) < 4322, "the volume's people are loaded, not the whole database"
 
 
 @pytest.mark.skipif(not SHARED_PEOPLE.exists(), reason="../shared/people is absent")
@@ -294,3 +301,19 @@ def test_the_shipped_file_is_what_the_records_give(people_registry):
     for record_id in ("100001", "107252", "112616", "103539"):
         entity = people_registry.people_db.persons[people_registry.people_db.by_id[record_id]]
         assert entity.volumes == records[record_id].volumes
+
+
+def test_importing_twice_writes_the_same_bytes(tmp_path, registry):
+    first, second = tmp_path / "first.ttl.gz", tmp_path / "second.ttl.gz"
+    import_people(RECORDS, Settings(data_dir=DATA), registry=registry, out=first)
+    import_people(RECORDS, Settings(data_dir=DATA), registry=registry, out=second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.skipif(not SHARED_PEOPLE.exists(), reason="../shared/people is absent")
+def test_the_shipped_file_is_up_to_date(tmp_path, registry):
+    fresh = tmp_path / "hsg-people.ttl.gz"
+    import_people(SHARED_PEOPLE, Settings(data_dir=DATA), registry=registry, out=fresh)
+    assert fresh.read_bytes() == SHIPPED.read_bytes(), (
+        "data/people/hsg-people.ttl.gz is stale (the curated people or the importer changed): "
+        "run `saltkg import-people ../shared/people`")

@@ -90,8 +90,7 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_static_graphs(store: ox.Store, settings: Settings) -> None:
-    """(Re)load the ontology, the curated registry and the shipped people database (when present)
-    into their own named graphs."""
+    """(Re)load the ontology and the curated registry into their own named graphs."""
     for graph in (ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(settings.base_iri + "graph/curated")):
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
@@ -100,7 +99,6 @@ def load_static_graphs(store: ox.Store, settings: Settings) -> None:
     curated = ox.NamedNode(settings.base_iri + "graph/curated")
     for path in sorted(settings.curated_dir.glob("*.ttl")):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=settings.base_iri, to_graph=curated)
-    load_people(store, settings)
 
 
 def extract_file(path: Path, registry: Registry) -> Extraction:

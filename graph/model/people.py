@@ -276,13 +276,41 @@ def parse_check(data: bytes, base_iri: str) -> None:
 
 
 def load_people(store: ox.Store, settings: Settings) -> int:
-    """(Re)load the shipped people file into its named graph; 0 when there is none. Returns the quads."""
+    """(Re)load into the people graph the shipped database's persons this graph uses: the curated people
+    it joined, the persons listed in the volumes the graph holds (salt:Volume), and any person another
+    graph names. The rest of the database stays in the file, so a graph of SALT I documents does not
+    list 4,000 people of other volumes. Returns the quads loaded (0 when there is no file)."""
     graph = people_graph(settings.base_iri)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     path = people_path(settings)
     if not path.is_file():
         return 0
-    store.load(input=gzip.decompress(path.read_bytes()), format=ox.RdfFormat.TURTLE, base_iri=settings.base_iri,
-               to_graph=graph)
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    persons: dict[str, list[ox.Quad]] = defaultdict(list)
+    for quad in ox.parse(input=gzip.decompress(path.read_bytes()), format=ox.RdfFormat.TURTLE,
+                         base_iri=settings.base_iri):
+        persons[quad.subject.value.split("/description/")[0]].append(quad)
+    volumes = {row["id"].value for row in store.query(VOLUMES)}
+    used = [quads for iri, quads in persons.items() if is_used(store, iri, quads, volumes)]
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for quads in used for q in quads)
+    return sum(len(quads) for quads in used)
+
+
+VOLUMES = """SELECT DISTINCT ?id WHERE { ?volume a <https://w3id.org/salt-kg/ontology#Volume> ;
+    <http://purl.org/dc/terms/identifier> ?id }"""
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+
+
+def is_used(store: ox.Store, iri: str, quads: list[ox.Quad], volumes: set[str]) -> bool:
+    """Joined to a curated person (no type of its own in the file), listed in a volume of the graph,
+    or named by any graph."""
+    if not any(q.predicate == TYPE for q in quads):
+        return True
+    for quad in quads:
+        found = LIST_URL.match(quad.object.value) if quad.predicate.value == SEE_ALSO else None
+        if found and found.group("volume") in volumes:
+            return True
+    node = ox.NamedNode(iri)
+    return next(iter(store.quads_for_pattern(node, None, None)), None) is not None or \
+        next(iter(store.quads_for_pattern(None, None, node)), None) is not None
