@@ -317,3 +317,12 @@ def test_the_shipped_file_is_up_to_date(tmp_path, registry):
     assert fresh.read_bytes() == SHIPPED.read_bytes(), (
         "data/people/hsg-people.ttl.gz is stale (the curated people or the importer changed): "
         "run `saltkg import-people ../shared/people`")
+
+
+def test_names_found_in_text_can_be_looked_up_before_minting(people_registry):
+    db = people_registry.people_db
+    dobrynin = db.named("Anatoly Fyodorovich Dobrynin")
+    assert [e.iri for e in dobrynin] == [BASE + "person/dobrynin"]
+    assert [e.iri for e in db.named("Aaron", "frus1969-76v33")] == [db.by_id["100001"]]
+    assert db.named("Aaron") == [] and db.named("Aaron", "frus1969-76v32") == [], \
+        "a bare surname only among the volume's own persons list"

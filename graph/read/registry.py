@@ -16,7 +16,9 @@ the TEI importer say ``tei-list``), ``volumes`` (the FRUS volumes whose persons 
 - a bare surname only with a title, given name or role before it ("Ambassador Beam", "Mr. Brown"),
   or when the volume's persons list names the person: ``registry.people_db.text_entities(volume)``
   adds the bare surname for the persons listed in that volume (``people_db.listed_in(volume)``);
-- a persons-list id from a TEI volume resolves exactly: ``people_db.entry(volume, "p_SGC_1")``.
+- a persons-list id from a TEI volume resolves exactly: ``people_db.entry(volume, "p_SGC_1")``;
+- a name found some other way (a participant list, "Ambassador X") can be looked up before minting a
+  new person: ``people_db.named("Jacob D. Beam")``, ``people_db.named("Beam", volume)``.
 """
 
 from __future__ import annotations
@@ -146,6 +148,23 @@ class PeopleDb:
         """The persons the volume's persons list names."""
         return sorted({self.persons[i].iri: self.persons[i] for (v, _), i in self.entries.items() if v == volume}.values(),
                       key=lambda e: e.iri)
+
+    def named(self, name: str, volume: str | None = None) -> list[Entity]:
+        """Persons a name may be: a full printed name anyone has ('Jacob D. Beam'), or a bare family
+        name ('Beam', as after 'Ambassador') only among the persons `volume`'s persons list names."""
+        key = normalise(name).casefold()
+        if " " in key:
+            return [self.persons[i] for i in self._by_name.get(key, [])]
+        listed = self.listed_in(volume) if volume else []
+        return [e for e in listed if e.family_name and e.family_name.casefold() == key]
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for entity in self.persons.values():
+            for alias in {normalise(a).casefold() for a in entity.aliases if " " in a.strip()}:
+                index.setdefault(alias, []).append(entity.iri)
+        return index
 
     def text_entities(self, volume: str | None = None) -> list[Entity]:
         """Entities to extend a registry with: every full printed name (two words or more) as an alias,
