@@ -146,7 +146,8 @@ def test_every_description_cites_the_pages_that_print_it(imported):
 def test_the_imported_file_meets_the_people_shapes(imported):
     _, store = imported
     _, constraints = load_shapes(Settings().ontology_dir / "shapes.ttl")
-    store.load(path=str(DATA / "curated" / "people.ttl"), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+    for curated in sorted((DATA / "curated").glob("*.ttl")):
+        store.load(path=str(curated), format=ox.RdfFormat.TURTLE, base_iri=BASE)
     assert check_sparql(store, constraints) == []
     bad = ox.NamedNode(BASE + "person/aaron-david")
     store.add(ox.Quad(bad, ox.NamedNode("https://w3id.org/salt-kg/ontology#hsgPersonId"), ox.Literal("10000x")))
