@@ -90,7 +90,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from graph.extract import extract, to_json
     from graph.read.reader import ReadError, read_document
     from graph.read.registry import Registry
-    registry = Registry.load(Settings())
+    registry = Registry.load(Settings(), people=True)
     status = 0
     for path in args.paths:
         try:
@@ -470,7 +470,8 @@ def evaluate_gold_folder(gold_dir: Path, settings: Settings, quiet: bool) -> dic
     from graph.read.registry import Registry
     with tqdm(desc="gold documents", unit="doc", disable=quiet, leave=False) as bar:
         try:
-            result = evaluate_gold(gold_dir, Registry.load(settings), settings.data_dir / "evaluation", bar.update)
+            result = evaluate_gold(gold_dir, Registry.load(settings, people=True), settings.data_dir / "evaluation",
+                                   bar.update)
         except (ReadError, OSError, ValueError, KeyError) as err:
             fail(f"{gold_dir}: {err}")
     print(gold_table(result))

@@ -28,6 +28,7 @@ from graph.read.registry import Registry
 
 def extract(doc: FrusDocument, registry: Registry, known: KnownDate | None = None) -> Extraction:
     """Run every extraction step over one document (its date taken from `known` when given)."""
+    registry = registry.for_volume(doc.volume)  # with the people database: its names, the volume's surnames
     warnings = list(doc.warnings)
     text = doc.text
     source = text[doc.source_note.start:doc.source_note.end] if doc.source_note else ""

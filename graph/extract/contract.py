@@ -11,6 +11,7 @@ from graph.read.registry import Registry
 
 def to_json(result: Extraction, registry: Registry) -> dict:
     """The JSON contract of `saltkg extract --json` (DESIGN.md)."""
+    registry = registry.for_volume(result.doc.volume)
     rel = registry.relative
     info = result.document
 

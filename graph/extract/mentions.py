@@ -30,6 +30,8 @@ def find_entity_mentions(doc: FrusDocument, registry: Registry, on: date | None,
             continue
         if len(candidates) > 1:
             known = [c for c in candidates if c in certain]
+            if len(known) != 1:  # the curated registry's own reading of a name outweighs the database's
+                known = [c for c in candidates if registry.entities[c].origin == "curated"]
             if len(known) != 1:
                 warnings.append(f"{doc.path}:{doc.line_of(found.start())}: ambiguous name "
                                 f"{found.group(0)!r} ({', '.join(registry.relative(c) for c in candidates)}); "
@@ -66,12 +68,13 @@ def inside_longer_name(text: str, found: re.Match) -> bool:
 def find_issue_mentions(doc: FrusDocument, registry: Registry) -> list[Mention]:
     """Issue mentions by the issues' patterns; overlapping matches keep the longest."""
     found = []
-    for issue in registry.issues.values():
-        if issue.regex is None:
-            continue
-        for match in issue.regex.finditer(doc.text, doc.heading_start):
-            found.append(Mention(match.start(), match.end(), match.group(0), issue.iri, "issue",
-                                 doc.section_of(match.start())))
+    issues = [issue for issue in registry.issues.values() if issue.regex is not None]
+    for candidate in registry.issue_starts.finditer(doc.text, doc.heading_start):  # where any issue may match
+        for issue in issues:
+            match = issue.regex.match(doc.text, candidate.start())
+            if match:
+                found.append(Mention(match.start(), match.end(), match.group(0), issue.iri, "issue",
+                                     doc.section_of(match.start())))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept, last_end = [], -1
     for mention in found:

@@ -74,7 +74,19 @@ def new_people(doc: FrusDocument, registry: Registry, mentions: list[Mention]) -
     for a, b, name in sorted(found):
         if covered(mentions + added, a, b) or registry.candidates(name, None):
             continue
-        iri = registry.base_iri + "person/" + slug(name)
+        known = registry.people_db.named(name, doc.volume) if registry.people_db else []
+        if len(known) == 1:  # in the people database: its IRI, not a new person
+            added.append(Mention(a, b, doc.text[a:b], known[0].iri, "person", doc.section_of(a), None))
+            continue
+        iri = registry.base_iri + "person/" + person_slug(name)
         people.setdefault(iri, NewEntity(iri, "person", name, span(doc.text, a, b)))
         added.append(Mention(a, b, doc.text[a:b], iri, "person", doc.section_of(a), "new"))
     return added, list(people.values())
+
+
+def person_slug(name: str) -> str:
+    """Family name first, as the TEI and people-database importers mint: 'Jack N. Merritt' → merritt-jack."""
+    words = [w for w in re.findall(r"[\w’'-]+", name) if len(w.rstrip(".")) > 1]
+    if len(words) < 2:
+        return slug(name)
+    return slug(f"{words[-1]} {words[0]}")

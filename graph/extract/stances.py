@@ -22,6 +22,7 @@ FRUS conventions these rules follow:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from graph.extract.heading import MESSAGE_TYPES, split_heading
@@ -70,6 +71,7 @@ ENUMERATOR = re.compile(r"(?:One|Two|Three|Four|Five|First|Second|Third|Fourth|F
 DIALOGUE = re.compile(r"[ \t]*(?P<who>(?:The |Mr\. |Dr\. |Ambassador |General Secretary |Secretary )?[A-Z][\w.’'-]*"
                       r"(?: [A-Z][\w.’'-]*){0,2}):[ \t]+(?=[A-Z“\"])")
 OTHER_RECENT = 6  # clauses within which an interlocutor named stays the likely 'he'
+ALL_CUES = re.compile("|".join(f"(?P<{kind}>{pattern.pattern})" for kind, pattern in KIND_CUES), re.I)
 REPORTING = re.compile(r"\b(?:said|says|stated|told|asked|wondered|thought|thinks|believed?|felt|stressed|"
                        r"emphasi[sz]ed|insisted|contended|argued|maintained|claimed|recalled|referred|advised|"
                        r"confirmed|noted|noting|pointed out|replied|responded|explained|indicated|reported|"
@@ -166,14 +168,21 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in (span(text, a, b) for a, b in pieces) if s.end > s.start]
 
 
-def stance_kind(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+def stance_kind(text: str, start: int, end: int, matches: "TextMatches | None" = None) -> tuple[str, int, int] | None:
     """The strongest kind of stance cue in a clause and the span of the cue that carries it: the last one
-    ("Kissinger suggested that the Soviets had made a major move"), or for a stated view the first."""
-    for kind, pattern in KIND_CUES:
-        found = list(pattern.finditer(text, start, end))
-        if found:
-            cue = found[0] if kind == "PositionStatement" else found[-1]  # a view is stated by its first verb
-            return kind, cue.start(), cue.end()
+    ("Kissinger suggested that the Soviets had made a major move"), or for a stated view the first.
+    One pass of all the cues (the stronger kind first where two start at the same word)."""
+    first: dict[str, tuple[int, int]] = {}
+    last: dict[str, tuple[int, int]] = {}
+    found = matches.cues(start, end) if matches else ALL_CUES.finditer(text, start, end)
+    for match in found:
+        kind = match.lastgroup
+        first.setdefault(kind, match.span())
+        last[kind] = match.span()
+    for kind, _ in KIND_CUES:
+        if kind in first:
+            cue = first[kind] if kind == "PositionStatement" else last[kind]  # a view is stated by its first verb
+            return kind, cue[0], cue[1]
     return None
 
 
@@ -219,11 +228,37 @@ def after_preposition(text: str, start: int) -> bool:
     return bool(words) and words[-1].lower() in PREPOSITIONS
 
 
+class TextMatches:
+    """Side nouns and pronouns found once in the whole text, handed out clause by clause."""
+
+    def __init__(self, text: str):
+        self.side_matches = sorted(((m.start(), side, m) for side, pattern in SIDE_NOUNS
+                                    for m in pattern.finditer(text)), key=lambda t: t[0])
+        self.side_starts = [t[0] for t in self.side_matches]
+        self.pronoun_matches = list(PRONOUNS.finditer(text))
+        self.pronoun_starts = [m.start() for m in self.pronoun_matches]
+        self.cue_matches = list(ALL_CUES.finditer(text))
+        self.cue_starts = [m.start() for m in self.cue_matches]
+
+    def cues(self, start: int, end: int) -> list[re.Match]:
+        low, high = bisect_left(self.cue_starts, start), bisect_left(self.cue_starts, end)
+        return [m for m in self.cue_matches[low:high] if m.end() <= end]
+
+    def sides(self, start: int, end: int) -> list[tuple[str, re.Match]]:
+        low, high = bisect_left(self.side_starts, start), bisect_left(self.side_starts, end)
+        return [(side, m) for _, side, m in self.side_matches[low:high] if m.end() <= end]
+
+    def pronouns(self, start: int, end: int) -> list[re.Match]:
+        low, high = bisect_left(self.pronoun_starts, start), bisect_left(self.pronoun_starts, end)
+        return [m for m in self.pronoun_matches[low:high] if m.end() <= end]
+
+
 class Voices:
     """Who 'I', 'you', 'he' and 'they' are at a point of the document, updated as clauses are read."""
 
-    def __init__(self, info: DocumentInfo, registry: Registry):
+    def __init__(self, info: DocumentInfo, registry: Registry, text: str = ""):
         self.registry = registry
+        self.matches = TextMatches(text)
         self.author = info.sender[0] if info.sender else None
         self.author_side = side_code(registry, self.author) or heading_side(info.title) or "US"  # the U.S. record
         self.recipient = info.recipients[0] if info.recipients else None
@@ -283,13 +318,12 @@ def speakers_in(doc: FrusDocument, start: int, end: int, names: list[Mention], v
             found.append(Speaker(mention.start, mention.end, mention.text, "named",
                                  side_code(registry, mention.target), mention.target))
         taken.append((mention.start, mention.end))
-    for side, pattern in SIDE_NOUNS:
-        for match in pattern.finditer(text, start, end):
-            if any(a <= match.start() < b for a, b in taken) or after_preposition(text, match.start()):
-                continue
-            found.append(Speaker(match.start(), match.end(), match.group(0), "side", side,
-                                 side_iri(registry, side)))
-    for match in PRONOUNS.finditer(text, start, end):
+    for side, match in voices.matches.sides(start, end):
+        if any(a <= match.start() < b for a, b in taken) or after_preposition(text, match.start()):
+            continue
+        found.append(Speaker(match.start(), match.end(), match.group(0), "side", side,
+                             side_iri(registry, side)))
+    for match in voices.matches.pronouns(start, end):
         word = match.group(0).lower()
         if after_preposition(text, match.start()) or word in ("us", "me", "him", "them", "her", "our", "their",
                                                                 "his", "your", "my"):
@@ -318,9 +352,8 @@ def resolve_in_clause(speakers: list[Speaker]) -> list[Speaker]:
 def named_in(doc: FrusDocument, start: int, end: int, names: list[Mention], voices: Voices) -> list[Speaker]:
     """Every person or body the clause names, speaker or not: antecedents for a later 'he' or 'they'."""
     named = [Speaker(m.start, m.end, m.text, "named", side_code(voices.registry, m.target), m.target) for m in names]
-    for side, pattern in SIDE_NOUNS:
-        named.extend(Speaker(m.start(), m.end(), m.group(0), "side", side, side_iri(voices.registry, side))
-                     for m in pattern.finditer(doc.text, start, end))
+    named.extend(Speaker(m.start(), m.end(), m.group(0), "side", side, side_iri(voices.registry, side))
+                 for side, m in voices.matches.sides(start, end))
     return sorted(named, key=lambda s: s.start)
 
 
@@ -401,7 +434,7 @@ def stances_in_paragraph(doc: FrusDocument, info: DocumentInfo, sentences: list[
         sentence_issues = list(dict.fromkeys(m.target for m in within(issues, sentence_start, sentence_end)))
         for start, end in clauses(text, sentence_start, sentence_end):
             speakers = speakers_in(doc, start, end, within(names, start, end), voices)
-            judged = stance_kind(text, start, end)
+            judged = stance_kind(text, start, end, voices.matches)
             clause_issues = list(dict.fromkeys(m.target for m in within(issues, start, end)))
             if judged is None and found and ENUMERATOR.match(text, start):
                 judged = (found[-1].kind, start, start)  # "Three, that we would …": the listed item goes on
@@ -439,7 +472,7 @@ def find_stances(doc: FrusDocument, info: DocumentInfo, regions: list[tuple[int,
                  sentences: list[tuple[int, int]], mentions: list[Mention], issues: list[Mention],
                  registry: Registry) -> list[Stance]:
     """Every stance clause of the document, paragraph by paragraph (footnotes after the body)."""
-    voices = Voices(info, registry)
+    voices = Voices(info, registry, doc.text)
     names = [m for m in mentions if m.kind in ("person", "organization")]
     found: list[Stance] = []
     for start, end in regions:

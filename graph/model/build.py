@@ -215,8 +215,8 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
     started = time.perf_counter()
     report = BuildReport()
     inputs = collect_inputs(([*default_inputs(settings)] if include_corpus and not update else []) + list(paths))
-    if any(is_tei(p) for p in inputs):  # TEI persons lists join the people database by entry id
-        registry.attach_people(settings.data_dir / PEOPLE_FILE)
+    # the people database: TEI persons lists join it by entry id, plain text is read with its names
+    registry.attach_people(settings.data_dir / PEOPLE_FILE)
     temporary = temporary_store_path(settings)
     staged_index = temporary.with_name(temporary.name + ".search")
     store = None

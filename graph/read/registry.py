@@ -28,7 +28,7 @@ import gzip
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -106,6 +106,54 @@ class Issue:
 def spaced(pattern: str) -> str:
     """Let a literal space in a pattern match any run of white space."""
     return pattern.replace(" ", r"\s+")
+
+
+def alias_atoms(alias: str) -> list[str]:
+    """An alias as a sequence of regex atoms, one per character (as alias_regex reads it), so that many
+    aliases can share their prefixes in one trie."""
+    words = alias.replace("’", "'").split(" ")
+    atoms: list[str] = []
+    for index, word in enumerate(words):
+        bracketed = index > 0 and word[:1].isupper() and "[" not in word
+        if index:
+            atoms.append(r"\s+")
+        if bracketed:
+            atoms.append(r"\[?")
+        for position, char in enumerate(word):
+            if index == 0 and position == 0 and word == "the":
+                atoms.append("[Tt]")
+            else:
+                atoms.append("['’]" if char == "'" else re.escape(char))
+        if bracketed:
+            atoms.append(r"\]?")
+    return atoms
+
+
+def trie_regex(aliases: list[str]) -> str:
+    """One regex for many aliases, their common prefixes factored out (a trie): matching tries only the
+    branches the text follows, and a longer alias is preferred to its prefix."""
+    root: dict = {}
+    for alias in aliases:
+        node = root
+        for atom in alias_atoms(alias):
+            node = node.setdefault(atom, {})
+        node[""] = {}  # an alias ends here
+
+    def emit(node: dict) -> str:
+        branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(root)
+
+
+@lru_cache(maxsize=8)
+def alias_matcher(aliases: tuple[str, ...]) -> re.Pattern:
+    """The compiled trie of these aliases, kept: every build of the same registry and volume reuses it."""
+    return re.compile(rf"(?<![\w])(?:{trie_regex(list(aliases))})(?![^\W\d_])")
 
 
 def alias_regex(alias: str) -> str:
@@ -301,10 +349,30 @@ class Registry:
                 if broader in self.issues and issue.iri not in self.issues[broader].narrower:
                     self.issues[broader].narrower.append(issue.iri)
 
+    @cached_property
+    def issue_starts(self) -> re.Pattern:
+        """Where some issue's pattern matches (zero-width, at each such word start): the places the issues'
+        own patterns are then tried, instead of scanning the text once per issue."""
+        bodies = "|".join(f"(?:{spaced(p)})" for issue in self.issues.values() for p in issue.patterns)
+        return re.compile(rf"(?<![\w])(?=(?:{bodies or '(?!)'})(?![^\W\d_]))", re.IGNORECASE)
+
+    def for_volume(self, volume: str | None) -> "Registry":
+        """The registry a document of `volume` is read with: with the people database attached, it also
+        knows every full printed name in it and the bare surnames of the volume's persons list (a bare
+        'Brown' names no one else); without it, the registry itself. One copy per volume, kept."""
+        if not self.people_db or not self.people_db.persons:
+            return self
+        cache = self.__dict__.setdefault("_volume_registries", {})
+        if volume not in cache:
+            known = [e for e in self.people_db.text_entities(volume) if e.iri not in self.entities]
+            cache[volume] = self.extended(known)
+            cache[volume].__dict__["_volume_registries"] = {volume: cache[volume]}
+        return cache[volume]
+
     def extended(self, entities: list[Entity], issue_patterns: dict[str, list[str]] | None = None) -> "Registry":
         """A copy that also knows these entities (same IRI: replaced) and extra issue patterns."""
         clone = copy.copy(self)
-        for cached in ("alias_index", "alias_pattern", "_normalised_aliases"):
+        for cached in ("alias_index", "alias_pattern", "_normalised_aliases", "_volume_registries", "issue_starts"):
             clone.__dict__.pop(cached, None)
         clone.entities = {**self.entities, **{e.iri: e for e in entities}}
         clone.issues = dict(self.issues)
@@ -333,10 +401,8 @@ class Registry:
 
     @cached_property
     def alias_pattern(self) -> re.Pattern:
-        """One regex matching any alias, longest first, on word boundaries."""
-        aliases = sorted(self.alias_index, key=lambda a: (-len(a), a))
-        groups = "|".join(alias_regex(a) for a in aliases)
-        return re.compile(rf"(?<![\w])(?:{groups})(?![^\W\d_])")
+        """One regex matching any alias, longest first, on word boundaries (a trie of the aliases)."""
+        return alias_matcher(tuple(sorted(self.alias_index)))
 
     @cached_property
     def _normalised_aliases(self) -> dict[str, str]:
