@@ -9,15 +9,20 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import Response
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.ask import browse
 
 from . import linked_data, openapi, rest, sparql, views
 from .negotiation import wants_html
-from .pages import render
+from .pages import error_page, render
 from .services import Services
 from .settings import ServerSettings
 
@@ -96,8 +101,11 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
         yield
         services.close()
 
-    app = FastAPI(title="SALT-KG", description=DESCRIPTION, version="0.2.0", lifespan=lifespan)
+    app = FastAPI(title="SALT-KG", description=DESCRIPTION, version="0.2.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.services = services
+    add_docs(app)
+    add_error_pages(app)
     app.include_router(sparql.router)
     app.include_router(rest.router)
     app.include_router(views.router)
@@ -139,3 +147,81 @@ def summarise(services: Services) -> dict:
         return int(kg.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")[0]["n"])
     return {"triples": kg.triple_count(), "documents": count(browse.KINDS["document"]),
             "issues": count(browse.KINDS["issue"]), "events": count(browse.KINDS["event"])}
+
+
+DOC_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+DOC_TYPES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
+             "redoc.standalone.js": "text/javascript", "favicon.png": "image/png"}
+
+
+def add_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc served with the assets of the fastapi-offline wheel: no CDN."""
+    @app.get("/static/docs/{name}", include_in_schema=False)
+    def doc_asset(name: str) -> Response:
+        if name not in DOC_TYPES:
+            return Response("no such asset", status_code=404, media_type="text/plain")
+        return FileResponse(DOC_ASSETS / name, media_type=DOC_TYPES[name],
+                            headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="SALT-KG API",
+                                   swagger_js_url="/static/docs/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/docs/swagger-ui.css",
+                                   swagger_favicon_url="/static/docs/favicon.png",
+                                   swagger_ui_parameters={"validatorUrl": None})
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url=app.openapi_url, title="SALT-KG API",
+                              redoc_js_url="/static/docs/redoc.standalone.js",
+                              redoc_favicon_url="/static/docs/favicon.png", with_google_fonts=False)
+
+
+def add_error_pages(app: FastAPI) -> None:
+    """Errors as pages for browsers (what was asked, what went wrong, close matches); JSON otherwise."""
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not wants_html(request.headers.get("accept")):
+            return await http_exception_handler(request, exc)
+        detail = exc.detail if isinstance(exc.detail, str) else "the server could not answer this request"
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"there is no page at {request.url.path}"
+        suggestions = suggest(request) if exc.status_code == 404 else []
+        return error_page(exc.status_code, asked_of(request), detail, suggestions)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not wants_html(request.headers.get("accept")):
+            return await request_validation_exception_handler(request, exc)
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+                             for e in exc.errors())
+        return error_page(400, asked_of(request), problems)
+
+
+def asked_of(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+KIND_OF_SEGMENT = {"person": "person", "people": "person", "org": "organization", "place": "place",
+                   "issue": "issue", "issues": "issue", "document": "document", "documents": "document"}
+
+
+def suggest(request: Request, limit: int = 5) -> list[dict]:
+    """Resources whose name is close to the last part of the path asked (`/person/kisinger` → Kissinger),
+    those of the kind the path names first."""
+    services: Services = request.app.state.services
+    segments = [s for s in request.url.path.split("/") if s]
+    if not segments:
+        return []
+    asked = segments[-1] if segments[-1] != "connections" else segments[-2] if len(segments) > 1 else ""
+    candidates = services.cached("labelled", lambda: browse.labelled(services.kg))
+    kind = KIND_OF_SEGMENT.get(segments[0])
+    if kind:
+        same = [c for c in candidates if c["kind"] == kind]
+        found = browse.close_matches(same, asked, limit)
+        if found:
+            candidates = same
+    found = browse.close_matches(candidates, asked, limit)
+    return [{"href": services.links.href(c["iri"]), "label": c["label"], "kind": c["kind"]} for c in found]

@@ -9,7 +9,7 @@ by Accept or by a `.ttl`, `.jsonld`, `.nt`, `.rdf` suffix. The VoID description 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from graph.ask import browse
@@ -133,6 +133,8 @@ def first(values: list[str] | None) -> str | None:
 def resource(kind: str, rest: str, request: Request) -> Response:
     services = services_of(request)
     if kind not in MINTED:
+        if wants_html(request.headers.get("accept")):
+            raise HTTPException(404, f"there is no page at /{kind}/{rest}")
         return Response(f"no resource at /{kind}/{rest}", status_code=404, media_type="text/plain")
     path, forced = split_suffix(f"{kind}/{rest}")
     iri = services.links.iri_for_path(path)
@@ -148,7 +150,7 @@ def resource(kind: str, rest: str, request: Request) -> Response:
     if not triples:
         message = f"no resource {iri} in the graph"
         if media == "text/html":
-            return render("base.html", status_code=404, title="Not found")
+            raise HTTPException(404, message)
         return Response(message, status_code=404, media_type="text/plain")
     if media != "text/html":
         return rdf_response(triples, media)
