@@ -242,7 +242,8 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
         filters.append(f"?event salt:concernsIssue/skos:broader* {term(issue, 'iri')} .")
     if kind:
         filters.append(f"?event a {term(SALT + kind, 'iri')} .")
-    rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?citation
+    rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end
+        ?citation (SAMPLE({SIDE_OF_EVENT}) AS ?side)
         (GROUP_CONCAT(DISTINCT STR(?issue); separator=" ") AS ?issues)
         (GROUP_CONCAT(DISTINCT STR(?actor); separator=" ") AS ?actors) WHERE {{
         ?event a salt:NegotiationEvent, ?type ; rdfs:label ?label ;
@@ -252,11 +253,14 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
         OPTIONAL {{ ?event salt:concernsIssue ?issue }}
         OPTIONAL {{ ?event sem:hasActor ?actor }}
         OPTIONAL {{ ?event dcterms:source ?document }}
-        OPTIONAL {{ ?event prov:wasDerivedFrom/oa:exact ?quote }}
+        OPTIONAL {{ ?event prov:wasDerivedFrom ?passage . ?passage oa:exact ?quote ; oa:start ?start ; oa:end ?end }}
         OPTIONAL {{ ?event dcterms:bibliographicCitation ?citation }}
-    }} GROUP BY ?event ?type ?label ?earliest ?latest ?document ?quote ?citation
+        {SIDE_PATTERN.format(event='?event')}
+    }} GROUP BY ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end ?citation
     ORDER BY ?earliest ?latest ?event""")
     for row in rows:
+        row["start"] = int(row["start"]) if row["start"] is not None else None
+        row["end"] = int(row["end"]) if row["end"] is not None else None
         row["type"] = row["type"].rsplit("#", 1)[-1]
         row["issues"], row["actors"] = split(row["issues"], " "), split(row["actors"], " ")
     return rows
