@@ -402,3 +402,15 @@ def close_matches(candidates: list[dict], asked: str, limit: int = 5, cutoff: fl
             scored.append((score, candidate))
     scored.sort(key=lambda pair: (-pair[0], pair[1]["label"]))
     return [candidate for _, candidate in scored[:limit]]
+
+
+def sides_of(kg: KnowledgeGraph, iris: list[str]) -> dict[str, str]:
+    """The side (an organisation IRI) of each resource or event that has one, own or through its actors."""
+    if not iris:
+        return {}
+    values = " ".join(term(i, "iri") for i in sorted(set(iris)))
+    rows = kg.select(f"""{PREFIXES}SELECT ?node (SAMPLE({SIDE_OF_EVENT}) AS ?side) WHERE {{
+        VALUES ?node {{ {values} }}
+        {SIDE_PATTERN.format(event='?node')}
+    }} GROUP BY ?node""")
+    return {r["node"]: r["side"] for r in rows if r["side"]}
