@@ -8,9 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from graph.draw import drawing
-
-from graph.draw import network
+from graph.draw import drawing, network
 
 from .rest import to_iri, valid_date
 from .services import Services, services_of
@@ -58,7 +56,9 @@ def view_network(request: Request, as_of: str | None = Query(None, description="
                  types: str | None = Query(None, description="comma-separated node types to keep"),
                  from_: str | None = Query(None, alias="from"), to: str | None = None,
                  q: str | None = Query(None, description="keep nodes whose label contains this, with neighbours"),
-                 negotiation: str | None = Query(None, description="salt-i (default) or salt-ii")) -> str:
+                 negotiation: str | None = Query(None, description="salt-i (default) or salt-ii"),
+                 isolated: bool = Query(False, description="also draw nodes with no link (hidden by default)"),
+                 budget: int = Query(drawing.NODE_BUDGET, ge=10, le=5000, description="draw at most this many nodes")) -> str:
     services = services_of(request)
     graph = projection(services, negotiation)
     scope = graph.graph.get("negotiation", "SALT I")
@@ -66,9 +66,29 @@ def view_network(request: Request, as_of: str | None = Query(None, description="
     if as_of:
         as_of = valid_date(as_of, "as_of")
         graph = network.as_of(graph, services.kg, as_of)
-        subtitle = f"{scope} as of {as_of}: later events and documents hidden, issues coloured by their status that day"
-    graph = network.filtered(graph, kinds_of(types), valid_date(from_, "from"), valid_date(to, "to"), q)
-    return drawing.network_page(graph, f"{scope} network", subtitle, services.links.href, served=True, as_of=as_of)
+        subtitle = (f"{scope} as of {as_of}: later events and documents and people not yet met in the record hidden, "
+                    f"issues coloured by their status that day")
+    start, end = valid_date(from_, "from"), valid_date(to, "to")
+    graph = network.filtered(graph, kinds_of(types), start, end, q)
+    graph, notes = readable(request, graph, isolated, budget)
+    return drawing.network_page(graph, f"{scope} network", subtitle, services.links.href, served=True, as_of=as_of,
+                                state={"q": q or "", "from": start or "", "to": end or ""}, notes=notes)
+
+
+def readable(request: Request, graph, isolated: bool, budget: int) -> tuple:
+    """Leave out unconnected nodes (unless asked) and nodes over the budget, saying so with a link."""
+    notes = []
+    if not isolated:
+        graph, hidden = network.without_isolated(graph)
+        if hidden:
+            notes.append({"text": f"{hidden} node{'s' if hidden != 1 else ''} with no link (e.g. people of a persons "
+                                  f"list never met in a document) not drawn.",
+                          "href": str(request.url.include_query_params(isolated="true")), "link": "Show them"})
+    graph, over = network.within_budget(graph, budget)
+    if over:
+        notes.append({"text": f"{over} more node{'s' if over != 1 else ''} match; only the {budget} best connected "
+                              f"are drawn. Narrow by date, type or search to see the others.", "href": None, "link": None})
+    return graph, notes
 
 
 @router.get("/view/entity/{entity_id:path}", response_class=HTMLResponse, summary="Ego network of one entity or issue")
@@ -84,8 +104,9 @@ def view_entity(entity_id: str, request: Request, hops: int = Query(1, ge=1, le=
             raise HTTPException(404, f"{center} is dated after {as_of}")
     graph = network.ego(graph, center, hops)
     label = graph.nodes[center]["label"]
+    graph, notes = readable(request, graph, True, drawing.NODE_BUDGET)
     return drawing.network_page(graph, label, f"everything within {hops} link(s)", services.links.href,
-                                served=True, as_of=as_of)
+                                served=True, as_of=as_of, notes=notes)
 
 
 @router.get("/view/document/{document_id}", response_class=HTMLResponse, summary="A document with its people, issues, events")

@@ -396,7 +396,12 @@ def cmd_view(args: argparse.Namespace) -> int:
             fail(str(err.args[0]))
         title = graph.nodes[center]["label"]
     graph = network.filtered(graph, kinds, args.date_from, args.date_to, args.search)
-    output.write_text(drawing.network_page(graph, title, subtitle), encoding="utf-8")
+    notes = []
+    if not args.isolated:
+        graph, hidden = network.without_isolated(graph)
+        if hidden:
+            notes.append({"text": f"{hidden} node(s) with no link left out (--isolated draws them)."})
+    output.write_text(drawing.network_page(graph, title, subtitle, notes=notes), encoding="utf-8")
     print(f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
     return 0
 
@@ -594,6 +599,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     p.add_argument("--search", help="keep nodes whose label contains this, with their neighbours")
     p.add_argument("--negotiation", help="which negotiation to draw (salt-i, salt-ii); default SALT I")
+    p.add_argument("--isolated", action="store_true", help="also draw nodes with no link (left out by default)")
     p.set_defaults(func=cmd_view)
 
     p = sub.add_parser("analyse", help="network analysis: central, path A B, components, export FILE")

@@ -39,15 +39,27 @@ STYLE = {  # kind: (legend label, vis shape, colour)
 }
 STATUS_COLOURS = {"Open": "#e15759", "Agreed": "#59a14f", "ClosedWithoutAgreement": "#edc948",
                   "Deferred": "#bab0ac", "Dropped": "#bab0ac", "NotYetRaised": "#d3d3d3"}
+STATUS_WORDS = {"Open": "open", "Agreed": "agreed", "ClosedWithoutAgreement": "closed without agreement",
+                "Deferred": "deferred", "Dropped": "dropped", "NotYetRaised": "not yet raised"}
+NODE_BUDGET = 500
 OPTIONS = {
     "physics": {"enabled": True, "solver": "forceAtlas2Based",
                 "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
-                "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True}},
+                "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True}},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 9, "color": "#777"},
               "color": {"color": "#bbb", "highlight": "#333"}, "smooth": False},
-    "nodes": {"font": {"size": 12}},
+    # Labels by zoom level: a label is drawn only once it would be at least 9 px on screen, so the
+    # small nodes' labels appear as the user zooms in and the hubs' labels show from afar.
+    "nodes": {"font": {"size": 12}, "scaling": {"min": 10, "max": 40,
+                                                 "label": {"enabled": True, "min": 11, "max": 26, "drawThreshold": 9,
+                                                           "maxVisible": 26}}},
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": True},
 }
+
+
+def plain_status(value: str | None) -> str:
+    """A status in plain words ('ClosedWithoutAgreement' → 'closed without agreement')."""
+    return STATUS_WORDS.get(value or "", (value or "").lower())
 
 
 def script_json(value) -> Markup:
@@ -66,7 +78,7 @@ def tooltip(data: dict) -> str:
     """Plain-text tooltip: label, kind and dates, status, one source quote or citation."""
     lines = [data["label"], describe_kind(data)]
     if data.get("status"):
-        lines.append(f"status: {data['status']}")
+        lines.append(f"status: {plain_status(data['status'])}")
     if data.get("quote"):
         quote = " ".join(data["quote"].split())
         lines.append(f"“{quote[:280]}{'…' if len(quote) > 280 else ''}”")
@@ -87,6 +99,17 @@ def short_label(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def groups_of(graph: nx.MultiDiGraph, node: str) -> tuple[str, str]:
+    """The issue and the document an event is grouped under when events are clustered."""
+    issue = document = ""
+    for _, target, relation in graph.out_edges(node, keys=True):
+        if relation == "concerns" and not issue:
+            issue = target
+        elif relation == "source" and graph.nodes[target]["kind"] == "document" and not document:
+            document = target
+    return issue, document
+
+
 def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
     """A pyvis Network of the projection: shape and colour by kind, size by degree centrality."""
     net = Network(directed=True, cdn_resources="remote")
@@ -96,10 +119,11 @@ def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
         _, shape, colour = STYLE[data["kind"]]
         if data["kind"] == "issue" and data.get("status"):
             colour = STATUS_COLOURS.get(data["status"], colour)
+        issue, document = groups_of(graph, node) if data["kind"] == "event" else ("", "")
         net.add_node(node, label=short_label(data["label"]), title=tooltip(data), shape=shape, color=colour,
-                     size=10 + 30 * sizes.get(node, 0) / top, kind=data["kind"], fullLabel=data["label"],
+                     size=10 + 30 * sizes.get(node, 0) / top, value=1 + 30 * sizes.get(node, 0) / top, kind=data["kind"], fullLabel=data["label"],
                      earliest=data.get("earliest") or "", latest=data.get("latest") or "",
-                     url=href(node) if href else None,
+                     url=href(node) if href else None, groupIssue=issue, groupDocument=document,
                      borderWidth=4 if node == graph.graph.get("center") else 1)
     for source, target, relation in graph.edges(keys=True):
         net.add_edge(source, target, label=relation, title=relation)
@@ -108,18 +132,27 @@ def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
 
 
 def network_page(graph: nx.MultiDiGraph, title: str, subtitle: str = "", href=None, served: bool = False,
-                 as_of: str | None = None, static: str = "/static/vis") -> str:
-    """The interactive page: inline vis-network when written to a file, static links when served."""
+                 as_of: str | None = None, static: str = "/static/vis", state: dict | None = None,
+                 notes: list[dict] | None = None) -> str:
+    """The interactive page: inline vis-network when written to a file, static links when served.
+    `state` holds the URL's query (q, types, from, to, group) for the controls; `notes` say what was
+    left out (unconnected people, nodes over the budget) with a link to show it."""
     net = to_pyvis(graph, href)
     nodes, edges, *_ = net.get_network_data()
     counts = {kind: 0 for kind in STYLE}
     for _, kind in graph.nodes(data="kind"):
         counts[kind] += 1
     kinds = [{"kind": k, "label": STYLE[k][0], "color": STYLE[k][2], "count": counts[k]} for k in STYLE if counts[k]]
-    payload = {"nodes": nodes, "edges": edges, "options": net.options, "kinds": kinds, "served": served}
+    statuses = sorted({data["status"] for _, data in graph.nodes(data=True) if data["kind"] == "issue" and data.get("status")},
+                      key=list(STATUS_WORDS).index)
+    status_legend = [{"label": plain_status(s), "color": STATUS_COLOURS[s]} for s in statuses if s in STATUS_COLOURS]
+    labels = {n: graph.nodes[n]["label"] for n in graph if graph.nodes[n]["kind"] in ("issue", "document")}
+    payload = {"nodes": nodes, "edges": edges, "options": net.options, "kinds": kinds, "served": served,
+               "state": state or {}, "groupLabels": labels}
     inline = not served
     return TEMPLATES.get_template("network.html").render(
         title=title, subtitle=subtitle, served=served, as_of=as_of, inline=inline, static=static,
+        status_legend=status_legend, notes=notes or [], state=state or {},
         vis_js=Markup(vis_asset("vis-network.min.js")) if inline else "",
         vis_css=Markup(vis_asset("vis-network.css")) if inline else "", data=script_json(payload))
 

@@ -125,11 +125,37 @@ def as_of(graph: nx.MultiDiGraph, kg: KnowledgeGraph, day: str) -> nx.MultiDiGra
     keep = [n for n, data in graph.nodes(data=True)
             if data["kind"] not in ("event", "document") or not data["earliest"] or data["earliest"] <= day]
     cut = graph.subgraph(keep).copy()
+    undirected = cut.to_undirected(as_view=True)
+    inactive = [n for n, data in cut.nodes(data=True) if data["kind"] == "person"
+                and not any(cut.nodes[m]["kind"] in ("event", "document") for m in undirected.neighbors(n))]
+    cut.remove_nodes_from(inactive)  # people who appear in no document or event up to that day
     for node, data in cut.nodes(data=True):
         if data["kind"] == "issue":
             data["status"] = statuses.get(node, "NotYetRaised")
     cut.graph["as_of"] = day
     return cut
+
+
+def without_isolated(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, int]:
+    """The graph without nodes that have no edge (e.g. people of a volume's persons list never met in
+    a document), and how many were left out."""
+    isolated = [n for n in graph if graph.degree(n) == 0 and n != graph.graph.get("center")]
+    if not isolated:
+        return graph, 0
+    cut = graph.copy()
+    cut.remove_nodes_from(isolated)
+    return cut, len(isolated)
+
+
+def within_budget(graph: nx.MultiDiGraph, budget: int = 500) -> tuple[nx.MultiDiGraph, int]:
+    """At most `budget` nodes, the best connected kept (the centre of an ego view always);
+    returns the graph and how many nodes were left out."""
+    if graph.number_of_nodes() <= budget:
+        return graph, 0
+    degree = dict(graph.degree())
+    ranked = sorted(graph, key=lambda n: (n != graph.graph.get("center"), -degree[n], n))
+    cut = graph.subgraph(ranked[:budget]).copy()
+    return cut, graph.number_of_nodes() - budget
 
 
 def filtered(graph: nx.MultiDiGraph, kinds: set[str] | None = None, start: str | None = None,
