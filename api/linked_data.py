@@ -232,7 +232,8 @@ def issue_context(services: Services, iri: str) -> dict:
             "by_side": [(key, by_side[key]) for key in ("us", "ussr", "unknown") if key in by_side],
             "positions": positions, "broader": related(issue["broader"]), "narrower": related(issue["narrower"]),
             "timeline_svg": Markup(svg) if svg else None,
-            "network_href": "/view/entity/" + links.href(iri).lstrip("/")}
+            "network_href": "/view/entity/" + links.href(iri).lstrip("/"),
+            "timeline_href": "/view/timeline?issue=" + iri.rsplit("/", 1)[-1]}
 
 
 def person_context(services: Services, iri: str) -> dict:

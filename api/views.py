@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from graph.draw import drawing, network
 
+from . import rest
 from .rest import to_iri, valid_date
 from .services import Services, services_of
 
@@ -124,18 +125,62 @@ def spans(services: Services):
 
 @router.get("/view/timeline", response_class=HTMLResponse, summary="Issue timeline chart")
 def view_timeline(request: Request, at: str | None = Query(None, description="draw a line at YYYY-MM-DD"),
-                  from_: str | None = Query(None, alias="from"), to: str | None = None) -> str:
+                  from_: str | None = Query(None, alias="from"), to: str | None = None,
+                  issue: str | None = Query(None, description="comma-separated issue ids: these and their narrower issues"),
+                  only: str | None = Query(None, description="'open': only the issues open on the `at` day")) -> str:
     services = services_of(request)
     at, start, end = valid_date(at, "at"), valid_date(from_, "from"), valid_date(to, "to")
-    svg = drawing.timeline_svg(spans(services), at, start, end, services.links.href)
-    return drawing.timeline_page(svg, at, served=True, start=start, end=end)
+    shown = chosen_spans(services, issue, only, at)
+    svg = drawing.timeline_svg(shown, at, start, end, services.links.href)
+    first, last = drawing.window_of(shown, at, start, end)
+
+    def link(**changes) -> str:
+        url = request.url.remove_query_params(["from", "to"]).include_query_params(**changes)
+        return url.path + (f"?{url.query}" if url.query else "")
+    zoom_in, zoom_out = drawing.zoomed(first, last, 0.5, at), drawing.zoomed(first, last, 2.0, at)
+    controls = {"only": only or "", "issue": issue or "", "fit": link(),
+                "zoom_in": link(**{"from": zoom_in[0], "to": zoom_in[1]}),
+                "zoom_out": link(**{"from": zoom_out[0], "to": zoom_out[1]}),
+                "svg": "/view/timeline.svg" + (f"?{request.url.query}" if request.url.query else "")}
+    return drawing.timeline_page(svg, at, served=True, start=start, end=end, controls=controls)
+
+
+def chosen_spans(services: Services, issue: str | None, only: str | None, at: str | None) -> list:
+    """The issues to chart: those named (with their narrower issues) and, with only=open, those open on `at`."""
+    shown = spans(services)
+    if issue:
+        wanted = set()
+        for name in (part.strip() for part in issue.split(",") if part.strip()):
+            wanted |= narrower_closure(services, rest.issue_iri(services, name))
+        shown = [span for span in shown if span.iri in wanted]
+    if only not in (None, "", "open"):
+        raise HTTPException(400, "only must be 'open'")
+    if only == "open":
+        if not at:
+            raise HTTPException(400, "only=open needs a day: give at=YYYY-MM-DD")
+        open_now = {row["issue"] for row in rest.status.status_on(services.kg, at) if row["status"] == "Open"}
+        shown = [span for span in shown if span.iri in open_now]
+    return shown
+
+
+def narrower_closure(services: Services, iri: str) -> set[str]:
+    """An issue and every issue under it."""
+    issues = {i["iri"]: i for i in rest.browse.list_issues(services.kg)}
+    found, todo = set(), [iri]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo += issues.get(current, {}).get("narrower", [])
+    return found
 
 
 @router.get("/view/timeline.svg", summary="Issue timeline chart as SVG")
 def view_timeline_svg(request: Request, at: str | None = None, from_: str | None = Query(None, alias="from"),
-                      to: str | None = None) -> Response:
+                      to: str | None = None, issue: str | None = None, only: str | None = None) -> Response:
     services = services_of(request)
-    svg = drawing.timeline_svg(spans(services), valid_date(at, "at"), valid_date(from_, "from"), valid_date(to, "to"))
+    at = valid_date(at, "at")
+    svg = drawing.timeline_svg(chosen_spans(services, issue, only, at), at, valid_date(from_, "from"), valid_date(to, "to"))
     return Response(svg, media_type="image/svg+xml")
 
 

@@ -197,17 +197,34 @@ def day(value: str) -> date:
     return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value[:7] + "-01")
 
 
+def window_of(spans: list[IssueSpan], at: str | None = None, start: str | None = None,
+              end: str | None = None) -> tuple[date, date]:
+    """The chart's date range: the one asked for, else fitted to the issues shown (their first evidence,
+    closing and marked events) with a few days' margin."""
+    dates = [d for s in spans for d in [s.since, s.closed_on, *[m[0] for m in s.marks]] if d]
+    if at:
+        dates.append(at)
+    span_days = (max(map(day, dates)) - min(map(day, dates))).days if dates else 0
+    margin = timedelta(days=max(1, min(7, span_days // 20 + 1)))
+    first = day(start) if start else (min(map(day, dates)) - margin if dates else date(1969, 11, 17))
+    last = day(end) if end else (max(map(day, dates)) + margin if dates else date(1972, 5, 26))
+    if last <= first:
+        last = first + timedelta(days=1)
+    return first, last
+
+
+def zoomed(first: date, last: date, factor: float, centre: str | None = None) -> tuple[str, str]:
+    """A window `factor` times as wide around a centre day (the middle by default), as ISO dates."""
+    middle = day(centre) if centre else first + (last - first) / 2
+    half = max(timedelta(days=1), (last - first) * factor / 2)
+    return (middle - half).isoformat(), (middle + half).isoformat()
+
+
 def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | None = None,
                  end: str | None = None, href=None) -> str:
     """An SVG chart: a bar per issue while open, marks for agreements, statements, proposals, rejections,
     a vertical line at `at`. Dates outside [start, end] are clipped."""
-    dates = [d for s in spans for d in [s.since, s.closed_on, *[m[0] for m in s.marks]] if d]
-    if at:
-        dates.append(at)
-    first = day(start) if start else (min(map(day, dates)) - timedelta(days=7) if dates else date(1969, 11, 17))
-    last = day(end) if end else (max(map(day, dates)) + timedelta(days=7) if dates else date(1972, 5, 26))
-    if last <= first:
-        last = first + timedelta(days=1)
+    first, last = window_of(spans, at, start, end)
     left, width, row_height, top = 300, 760, 26, 40
     height = top + row_height * len(spans) + 90
 
@@ -229,13 +246,14 @@ def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | Non
             x1 = x(span.since)
             x2 = x(span.closed_on) if span.closed_on else left + width
             colour = STATUS_COLOURS.get(span.status, "#e15759") if span.closed_on else STATUS_COLOURS["Open"]
-            tip = f"{span.label}: open from {span.since}" + (f", {span.status} on {span.closed_on}" if span.closed_on else ", still open")
+            tip = f"{span.label}: open from {span.since}" + (
+                f", {plain_status(span.status)} on {span.closed_on}" if span.closed_on else ", still open")
             out.append(f'<rect class="span" x="{x1:.1f}" y="{y - 6}" width="{max(x2 - x1, 2):.1f}" height="12" '
                        f'fill="{colour}" fill-opacity="0.35" stroke="{colour}"><title>{escape(tip)}</title></rect>')
         for when, kind, event_label in span.marks:
             if first <= day(when) <= last:
                 out.append(mark(x(when), y, kind, f"{when} {MARKS[kind][0]}: {event_label}"))
-    if at:
+    if at and first <= day(at) <= last:
         xa = x(at)
         out.append(f'<line class="at" x1="{xa:.1f}" x2="{xa:.1f}" y1="{top - 12}" y2="{top + row_height * len(spans)}" '
                    f'stroke="#1d3557" stroke-width="2" stroke-dasharray="5 3"/>')
@@ -246,22 +264,29 @@ def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | Non
 
 
 def axis(first: date, last: date, x, y_top: float, y_bottom: float) -> list[str]:
-    """Month ticks (or year ticks for long spans) with light grid lines."""
+    """Ticks suited to the range shown: days for a few weeks, Mondays for a few months, then months,
+    quarters or years, with light grid lines."""
     parts = []
-    months = (last.year - first.year) * 12 + last.month - first.month
-    step = 1 if months <= 14 else 3 if months <= 40 else 12
-    tick = date(first.year, first.month, 1)
-    while tick <= last:
-        if tick >= first and (tick.month - 1) % step == 0:
-            xt = x(tick.isoformat())
-            parts.append(f'<line x1="{xt:.1f}" x2="{xt:.1f}" y1="{y_top - 6}" y2="{y_bottom}" stroke="#eee"/>')
-            parts.append(f'<text x="{xt:.1f}" y="{y_bottom + 16}" text-anchor="middle" fill="#666">{tick:%b %Y}</text>')
-        tick = date(tick.year + tick.month // 12, tick.month % 12 + 1, 1)
-    if months == 0:
-        for offset in range(0, (last - first).days + 1, max(1, (last - first).days // 8)):
-            current = first + timedelta(days=offset)
-            xt = x(current.isoformat())
-            parts.append(f'<text x="{xt:.1f}" y="{y_bottom + 16}" text-anchor="middle" fill="#666">{current:%d %b}</text>')
+    days = (last - first).days
+    if days <= 120:
+        step = 1 if days <= 16 else 2 if days <= 30 else 7
+        tick = first if step < 7 else first + timedelta(days=(7 - first.weekday()) % 7)
+        ticks = []
+        while tick <= last:
+            ticks.append((tick, f"{tick.day} {tick:%b}" + (f" {tick.year}" if not ticks else "")))
+            tick += timedelta(days=step)
+    else:
+        months = (last.year - first.year) * 12 + last.month - first.month
+        step = 1 if months <= 14 else 3 if months <= 40 else 12
+        ticks, tick = [], date(first.year, first.month, 1)
+        while tick <= last:
+            if tick >= first and (tick.month - 1) % step == 0:
+                ticks.append((tick, f"{tick:%b %Y}"))
+            tick = date(tick.year + tick.month // 12, tick.month % 12 + 1, 1)
+    for tick, text in ticks:
+        xt = x(tick.isoformat())
+        parts.append(f'<line x1="{xt:.1f}" x2="{xt:.1f}" y1="{y_top - 6}" y2="{y_bottom}" stroke="#eee"/>')
+        parts.append(f'<text x="{xt:.1f}" y="{y_bottom + 16}" text-anchor="middle" fill="#595959">{escape(text)}</text>')
     return parts
 
 
@@ -295,6 +320,8 @@ def legend(y: float, left: float) -> list[str]:
     return parts
 
 
-def timeline_page(svg: str, at: str | None, served: bool, start: str | None = None, end: str | None = None) -> str:
-    """The chart in a page, with date controls when served."""
-    return TEMPLATES.get_template("timeline.html").render(svg=Markup(svg), at=at, served=served, start=start, end=end)
+def timeline_page(svg: str, at: str | None, served: bool, start: str | None = None, end: str | None = None,
+                  controls: dict | None = None) -> str:
+    """The chart in a page, with date, issue and zoom controls when served."""
+    return TEMPLATES.get_template("timeline.html").render(svg=Markup(svg), at=at, served=served, start=start, end=end,
+                                                          controls=controls or {})
