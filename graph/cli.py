@@ -32,11 +32,18 @@ def fail(message: str) -> None:
 # -- build / extract ----------------------------------------------------------------------------
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from graph.model.build import BuildFailed, build
+    from graph.model.build import BuildFailed, build, build_if_changed
     try:
-        report = build(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
-                       validate=not args.no_validate, progress=not args.quiet, update=args.update,
-                       strict=args.strict)
+        if args.if_changed and not args.update:
+            report, why = build_if_changed(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
+                                           validate=not args.no_validate, progress=not args.quiet, strict=args.strict)
+            print(("built: " if report else "not built: ") + why)
+            if report is None:
+                return 0
+        else:
+            report = build(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
+                           validate=not args.no_validate, progress=not args.quiet, update=args.update,
+                           strict=args.strict)
     except BuildFailed as err:
         if err.report is not None:
             print_problems(err.report)
@@ -533,6 +540,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--update", action="store_true", help="re-extract only the given documents into the "
                    "existing graph")
     p.add_argument("--strict", action="store_true", help="on any error or warning, exit 1 and keep the previous graph")
+    p.add_argument("--if-changed", action="store_true",
+                   help="build only if there is no graph or the inputs it was built from changed (then rebuild from "
+                        "those same inputs); `make serve` uses this")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
