@@ -232,8 +232,9 @@ def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | Non
         clipped = min(max(day(value), first), last)
         return left + width * (clipped - first).days / (last - first).days
 
+    role = 'role="group"' if href else 'role="img"'  # with links inside, the chart is not a single image
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" height="{height}" '
-           f'font-family="sans-serif" font-size="12" role="img" aria-label="Issue timeline">',
+           f'font-family="sans-serif" font-size="12" {role} aria-label="Issue timeline">',
            '<rect width="100%" height="100%" fill="#fff"/>']
     out += axis(first, last, x, top, top + row_height * len(spans))
     for index, span in enumerate(spans):
