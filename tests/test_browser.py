@@ -342,6 +342,16 @@ def test_seed_network_page(browser, live_server):
     assert browser.find_element("id", "search").get_attribute("value") == "Kissinger"
     visit(browser, live_server + "/view/network", 200, "network", script, wait_for_layout)
     assert_no_isolated(browser)
+    group = browser.find_element("id", "group")
+    browser.execute_script("arguments[0].value = 'issue'; arguments[0].dispatchEvent(new Event('change'));", group)
+    clusters = browser.execute_script("return window.saltNetwork.clusters")
+    assert clusters and all(browser.execute_script("return window.saltNetwork.network.isCluster(arguments[0])", c)
+                            for c in clusters)
+    assert "group=issue" in browser.current_url, "the grouping is kept in the URL"
+    browser.execute_script("window.saltNetwork.network.openCluster(arguments[0])", clusters[0])
+    assert browser.execute_script("return window.saltNetwork.network.body.nodes[arguments[0]] === undefined", clusters[0])
+    browser.execute_script("arguments[0].value = 'none'; arguments[0].dispatchEvent(new Event('change'));", group)
+    assert javascript_errors(browser) == []
 
 
 def assert_no_isolated(driver) -> None:
