@@ -49,6 +49,8 @@ class Block:
     html: Markup
     number: int | None = None
     page: str | None = None
+    start: int = 0
+    end: int = 0
 
 
 @dataclass
@@ -136,17 +138,19 @@ def render_document(doc: FrusDocument, marks: list[Mark]) -> Rendered:
     tokens = tokens_of(doc)
     anchors: set[str] = set()
     marks = unique(marks)
-    heading = Block("heading", render_span(doc.text, doc.heading_start, heading_end(doc), marks, tokens, anchors))
+    heading = Block("heading", render_span(doc.text, doc.heading_start, heading_end(doc), marks, tokens, anchors),
+                    start=doc.heading_start, end=heading_end(doc))
     rendered = Rendered(heading)
     for start, end in doc.paragraphs:
         alone = PAGE_MARKER.fullmatch(doc.text[start:end].strip())
         if alone:
             rendered.body.append(Block("page", Markup(""), page=alone.group(1)))
             continue
-        rendered.body.append(Block("paragraph", render_span(doc.text, start, end, marks, tokens, anchors)))
+        rendered.body.append(Block("paragraph", render_span(doc.text, start, end, marks, tokens, anchors),
+                                   start=start, end=end))
     for note in doc.footnotes:
         rendered.footnotes.append(Block("footnote", render_span(doc.text, note.start, note.end, marks, tokens, anchors),
-                                        number=note.number))
+                                        number=note.number, start=note.start, end=note.end))
     return rendered
 
 

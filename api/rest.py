@@ -63,6 +63,8 @@ def cited(services: Services, row: dict, document_key: str = "document", start_k
           end_key: str = "end") -> dict:
     """A row with its pasteable citation (a curated one is kept), history.state.gov link and reader link."""
     document, start, end = row.get(document_key), row.get(start_key), row.get(end_key)
+    if row.get("cited_start") is not None:
+        start, end = row["cited_start"], row["cited_end"]
     found = citer(services).cite(document, start, end) if document else None
     extra = {"citation": row.get("citation") or (found.text if found else None),
              "citation_url": found.url if found else None,
@@ -330,7 +332,7 @@ def search(request: Request, q: str | None = Query(None, description='words, "a 
     if index is None:
         raise HTTPException(503, "no search index has been built; run `saltkg build`")
     total, hits = index.search(q, limit, offset, kind)
-    rows = [cited(services, h.to_json()) for h in hits]
+    rows = [cited(services, focused(h.to_json())) for h in hits]
     if browser(request):
         for row in rows:
             row["href"] = row["reader"] if row["kind"] == "passage" else services.links.href(row["iri"])
@@ -338,6 +340,23 @@ def search(request: Request, q: str | None = Query(None, description='words, "a 
                       pager=pager(request, total, limit, offset),
                       json_href=str(request.url.include_query_params(format="json")))
     return page_of(request, rows, total, limit, offset, query=q)
+
+
+def focused(hit: dict) -> dict:
+    """A passage hit narrowed to its first matched term (marked «…» in the snippet), so the citation names
+    that paragraph or footnote rather than the whole indexed chunk; the chunk's own span stays as is."""
+    if hit.get("kind") != "passage" or hit.get("start") is None or "«" not in (hit.get("snippet") or ""):
+        return hit
+    piece = next(p for p in hit["snippet"].split("…") if "«" in p)
+    clean = piece.replace("«", "").replace("»", "")
+    lead = len(clean) - len(clean.lstrip())
+    where = hit["text"].find(clean.strip()[:60])
+    if where < 0:
+        return hit
+    marker = piece.index("«")
+    term = piece[marker + 1:piece.index("»", marker)] if "»" in piece[marker:] else ""
+    start = hit["start"] + where + marker - lead
+    return {**hit, "cited_start": start, "cited_end": start + max(len(term), 1)}
 
 
 EVENT_TYPES = ["IssueRaised", "PositionStatement", "Proposal", "Rejection", "Agreement", "UnilateralStatement",

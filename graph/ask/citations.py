@@ -103,6 +103,18 @@ def place_in(doc: FrusDocument, start: int) -> str | None:
     return f"para. {number}" if number else None
 
 
+def place_of(doc: FrusDocument, start: int, end: int | None = None) -> str | None:
+    """Where a span falls: one place, or a range ('footnotes 1–4', 'paras. 2–3') when it runs over several."""
+    first = place_in(doc, start)
+    last = place_in(doc, max(start, end - 1)) if end is not None else first
+    if first == last or last is None:
+        return first
+    for single, plural in (("footnote ", "footnotes "), ("para. ", "paras. ")):
+        if first and first.startswith(single) and last.startswith(single):
+            return f"{plural}{first[len(single):]}–{last[len(single):]}"
+    return f"{first} to {last}"
+
+
 class Citer:
     """Cites documents and passages of one store; remembers each document it has read."""
 
@@ -145,7 +157,7 @@ class Citer:
         parts = [info.volume or "FRUS"]
         if info.number is not None:
             parts.append(f"doc. {info.number}")
-        place = place_in(info.structure, start) if info.structure is not None and start is not None else None
+        place = place_of(info.structure, start, end) if info.structure is not None and start is not None else None
         if place:
             parts.append(place)
         return Citation(", ".join(parts), document, place, info.url, start, end)
