@@ -1,0 +1,109 @@
+"""Networks and the timeline stay readable: isolated nodes, as-of people, node budget, URL state, axis fit."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import networkx as nx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.draw import drawing, network
+from graph.model.store import KnowledgeGraph
+
+BASE = "https://w3id.org/salt-kg/"
+
+
+@pytest.fixture(scope="module")
+def kg(built_seed):
+    return KnowledgeGraph.open(built_seed.store_path)
+
+
+@pytest.fixture(scope="module")
+def client(built_seed):
+    with TestClient(create_app(built_seed.store_path)) as test_client:
+        yield test_client
+
+
+def payload(page: str) -> dict:
+    return json.loads(re.search(r'id="graph-data">(.*?)</script>', page, re.S).group(1))
+
+
+def small_graph() -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    for node, kind, earliest in (("p1", "person", None), ("p2", "person", None), ("lonely", "person", None),
+                                 ("d1", "document", "1972-05-19"), ("d2", "document", "1972-05-25")):
+        graph.add_node(node, kind=kind, label=node, earliest=earliest, latest=earliest, type=kind, quote=None)
+    graph.add_edge("d1", "p1", key="mentions", relation="mentions")
+    graph.add_edge("d2", "p2", key="mentions", relation="mentions")
+    return graph
+
+
+def test_isolated_nodes_left_out_and_counted():
+    cut, hidden = network.without_isolated(small_graph())
+    assert hidden == 1 and "lonely" not in cut and set(cut) == {"p1", "p2", "d1", "d2"}
+
+
+def test_budget_keeps_the_best_connected():
+    graph = nx.MultiDiGraph()
+    graph.add_node("hub", kind="person")
+    for index in range(30):
+        graph.add_node(f"n{index}", kind="document")
+        graph.add_edge(f"n{index}", "hub", key="mentions")
+    cut, over = network.within_budget(graph, 10)
+    assert over == 21 and cut.number_of_nodes() == 10 and "hub" in cut
+    same, none = network.within_budget(graph, 500)
+    assert none == 0 and same is graph
+
+
+def test_as_of_hides_people_not_yet_in_the_record(kg):
+    graph = network.project(kg)
+    graph.add_node(BASE + "person/test-later", kind="person", label="Later", earliest=None, latest=None, type="person")
+    graph.add_node(BASE + "document/test-later", kind="document", label="Later doc", earliest="1972-06-01",
+                   latest="1972-06-01", type="document")
+    graph.add_edge(BASE + "document/test-later", BASE + "person/test-later", key="mentions", relation="mentions")
+    cut = network.as_of(graph, kg, "1972-05-20")
+    assert BASE + "person/test-later" not in cut and BASE + "person/kissinger" in cut
+    assert all(any(cut.nodes[m]["kind"] in ("event", "document") for m in nx.all_neighbors(cut, n))
+               for n, d in cut.nodes(data=True) if d["kind"] == "person")
+
+
+def test_served_network_state_notes_and_labels_by_zoom(client):
+    page = client.get("/view/network", params={"q": "Kissinger", "from": "1972-05-01", "budget": 10}).text
+    data = payload(page)
+    assert data["state"] == {"q": "Kissinger", "from": "1972-05-01", "to": ""}
+    assert len(data["nodes"]) == 10 and "only the 10 best connected are drawn" in page
+    assert data["options"]["nodes"]["scaling"]["label"]["drawThreshold"] > 0
+    whole = payload(client.get("/view/network").text)
+    grouped = [n for n in whole["nodes"] if n["kind"] == "event" and n["groupIssue"]]
+    assert grouped and all(n["groupIssue"] in whole["groupLabels"] for n in grouped)
+    assert client.get("/view/network", params={"budget": 5}).status_code == 422
+
+
+def test_isolated_nodes_shown_on_request(client, kg):
+    graph = network.project(kg)
+    lonely = [n for n in graph if graph.degree(n) == 0]
+    default = payload(client.get("/view/network").text)
+    asked = payload(client.get("/view/network", params={"isolated": "true"}).text)
+    assert len(asked["nodes"]) == len(default["nodes"]) + len(lonely)
+
+
+def test_timeline_fits_the_issues_shown_and_zooms(client, kg):
+    spans = drawing.issue_spans(kg)
+    may = [s for s in spans if s.since and s.since >= "1972-05-01"]
+    first, last = drawing.window_of(may)
+    assert (last - first).days <= 14  # one week in May 1972 fills the chart, not a sliver
+    svg = drawing.timeline_svg(may)
+    assert "19 May" in svg and "Jun 1972" not in svg
+    whole_first, _ = drawing.window_of(spans)
+    assert whole_first.year == 1971
+    page = client.get("/view/timeline", params={"at": "1972-05-20", "only": "open"}).text
+    assert 'Mobile ICBMs' in page and "Accidental" not in page.split('id="chart"')[1]
+    zoom_in = re.search(r'href="([^"]+)">in</a>', page).group(1).replace("&amp;", "&")
+    assert "from=1972-05-" in zoom_in and client.get(zoom_in).status_code == 200
+    one = client.get("/view/timeline", params={"issue": "heavy-missile-definition"}).text
+    assert one.count('class="span"') == 3  # the issue and its two narrower issues
+    assert client.get("/view/timeline", params={"only": "open"}).status_code == 400
+    assert client.get("/view/timeline", params={"issue": "no-such-issue"}).status_code == 404
