@@ -207,6 +207,9 @@ def document_context(services: Services, iri: str, text: str) -> dict:
             "network_href": "/view/document/" + iri.rsplit("/", 1)[-1], "facts_count": len(marks)}
 
 
+NOT_STANCES = {"MessageSent", "Deadline", "Meeting"}  # acts around an issue, not a side's position on it
+
+
 def issue_context(services: Services, iri: str) -> dict:
     """The issue as a historian would write it up: what, when raised, each side's positions, how it ended."""
     kg, links = services.kg, services.links
@@ -216,6 +219,8 @@ def issue_context(services: Services, iri: str) -> dict:
     span = spans.get(iri)
     positions = []
     for row in browse.issue_positions(kg, iri):
+        if row["type"] in NOT_STANCES:
+            continue
         row = rest.cited(services, row)
         positions.append({**row, "href": links.href(row["event"])})
     by_side: dict[str, list[dict]] = {}
