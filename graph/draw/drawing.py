@@ -9,6 +9,7 @@ JSON inside a data script or as escaped text, never as markup.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -86,13 +87,13 @@ def tooltip(data: dict) -> str:
     if data.get("quote"):
         quote = " ".join(data["quote"].split())
         lines.append(f"“{quote[:280]}{'…' if len(quote) > 280 else ''}”")
-    elif data.get("citation"):
+    if data.get("citation"):
         lines.append(data["citation"])
     return "\n".join(lines)
 
 
 def describe_kind(data: dict) -> str:
-    kind = data["type"] if data["kind"] == "event" else data["kind"]
+    kind = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", data["type"]).lower() if data["kind"] == "event" else data["kind"]
     if data.get("earliest"):
         span = data["earliest"] if data["earliest"] == data.get("latest") else f"{data['earliest']} – {data.get('latest')}"
         return f"{kind}, {span}"
