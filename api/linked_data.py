@@ -183,7 +183,7 @@ def document_context(services: Services, iri: str, text: str) -> dict:
         side = browse.side_key(sides.get(event["event"]))
         where = cite(event["start"], event["end"])
         marks.append(reader.Mark(event["start"], event["end"], "stance", side,
-                                 f"{plain_event(event['type'])} ({browse.SIDE_NAMES[side]}), {event['earliest']} — {where}"))
+                                 f"{plain_event(event['type'])} ({browse.SIDE_NAMES.get(side, side)}), {event['earliest']} — {where}"))
         margin.append({"kind": "stance", "type": event["type"], "side": side, "date": event["earliest"],
                        "label": event["label"], "href": links.href(event["event"]), "anchor": f"passage-{event['start']}-{event['end']}",
                        "issues": [{"href": links.href(i), "label": browse.label_of(services.kg, i) or i} for i in event["issues"]],
@@ -234,7 +234,7 @@ def issue_context(services: Services, iri: str) -> dict:
     return {"definition": issue.get("definition"), "aliases": issue.get("aliases", []),
             "status": span.status if span else "NotYetRaised", "since": span.since if span else None,
             "closed_on": span.closed_on if span else None, "ending": ending,
-            "by_side": [(key, by_side[key]) for key in ("us", "ussr", "unknown") if key in by_side],
+            "by_side": [(key, by_side[key]) for key in ("us", "ussr", "both", "unknown") if key in by_side],
             "positions": positions, "broader": related(issue["broader"]), "narrower": related(issue["narrower"]),
             "timeline_svg": Markup(svg) if svg else None,
             "network_href": "/view/entity/" + links.href(iri).lstrip("/"),

@@ -243,7 +243,7 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
     if kind:
         filters.append(f"?event a {term(SALT + kind, 'iri')} .")
     rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end
-        ?citation (SAMPLE({SIDE_OF_EVENT}) AS ?side)
+        ?citation ({SIDE_OF_EVENT} AS ?side)
         (GROUP_CONCAT(DISTINCT STR(?issue); separator=" ") AS ?issues)
         (GROUP_CONCAT(DISTINCT STR(?actor); separator=" ") AS ?actors) WHERE {{
         ?event a salt:NegotiationEvent, ?type ; rdfs:label ?label ;
@@ -267,7 +267,7 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
 
 
 SIDE_KEYS = {"united-states": "us", "soviet-union": "ussr"}
-SIDE_NAMES = {"us": "United States", "ussr": "Soviet Union", "unknown": "side not stated"}
+SIDE_NAMES = {"us": "United States", "ussr": "Soviet Union", "both": "both sides", "unknown": "side not stated"}
 
 
 def side_key(side: str | None) -> str:
@@ -276,6 +276,8 @@ def side_key(side: str | None) -> str:
     if not side:
         return "unknown"
     value = side.rstrip("/").rsplit("/", 1)[-1].lower()
+    if value == "both":
+        return "both"
     if value in SIDE_KEYS:
         return SIDE_KEYS[value]
     if value in ("us", "usa", "united states", "u.s."):
@@ -285,16 +287,19 @@ def side_key(side: str | None) -> str:
     return "unknown"
 
 
-SIDE_OF_EVENT = "COALESCE(?ownSide, ?actorSide)"
+# An event's side: its own salt:side (a curated bilateral act has both: "both"); for resources and for
+# events recorded before sides were extracted, the side of its actors, unless the graph says the text
+# does not state whose stance it is (salt:sideStated false).
+SIDE_OF_EVENT = "IF(COUNT(DISTINCT ?ownSide) > 1, \"both\", SAMPLE(COALESCE(?ownSide, ?actorSide)))"
 SIDE_PATTERN = """OPTIONAL {{ {event} salt:side ?ownSide }}
-        OPTIONAL {{ {event} sem:hasActor/salt:side ?actorSide }}"""
+        OPTIONAL {{ {event} sem:hasActor/salt:side ?actorSide FILTER NOT EXISTS {{ {event} salt:sideStated false }} }}"""
 
 
 def issue_positions(kg: KnowledgeGraph, iri: str) -> list[dict]:
     """Every dated event on an issue or its narrower issues, with its side, quote and passage offsets,
     oldest first (what each side said and did about it over time)."""
     rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end
-        ?citation (SAMPLE({SIDE_OF_EVENT}) AS ?side) (SAMPLE(?issueLabel) AS ?about) WHERE {{
+        ?citation ({SIDE_OF_EVENT} AS ?side) (SAMPLE(?issueLabel) AS ?about) WHERE {{
         ?event salt:concernsIssue ?issue . ?issue skos:broader* {term(iri, 'iri')} ; skos:prefLabel ?issueLabel .
         ?event a ?type ; rdfs:label ?label ; sem:hasEarliestBeginTimeStamp ?earliest ;
                sem:hasLatestEndTimeStamp ?latest .
@@ -409,7 +414,7 @@ def sides_of(kg: KnowledgeGraph, iris: list[str]) -> dict[str, str]:
     if not iris:
         return {}
     values = " ".join(term(i, "iri") for i in sorted(set(iris)))
-    rows = kg.select(f"""{PREFIXES}SELECT ?node (SAMPLE({SIDE_OF_EVENT}) AS ?side) WHERE {{
+    rows = kg.select(f"""{PREFIXES}SELECT ?node ({SIDE_OF_EVENT} AS ?side) WHERE {{
         VALUES ?node {{ {values} }}
         {SIDE_PATTERN.format(event='?node')}
     }} GROUP BY ?node""")
