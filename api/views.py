@@ -59,7 +59,8 @@ def view_network(request: Request, as_of: str | None = Query(None, description="
                  q: str | None = Query(None, description="keep nodes whose label contains this, with neighbours"),
                  negotiation: str | None = Query(None, description="salt-i (default) or salt-ii"),
                  isolated: bool = Query(False, description="also draw nodes with no link (hidden by default)"),
-                 budget: int = Query(drawing.NODE_BUDGET, ge=10, le=5000, description="draw at most this many nodes")) -> str:
+                 budget: int = Query(drawing.NODE_BUDGET, ge=10, le=5000, description="draw at most this many nodes"),
+                 group: str | None = Query(None, description="events grouped by 'issue' or 'document', or 'none'")) -> str:
     services = services_of(request)
     graph = projection(services, negotiation)
     scope = graph.graph.get("negotiation", "SALT I")
@@ -71,12 +72,15 @@ def view_network(request: Request, as_of: str | None = Query(None, description="
                     f"issues coloured by their status that day")
     start, end = valid_date(from_, "from"), valid_date(to, "to")
     graph = network.filtered(graph, kinds_of(types), start, end, q)
-    graph, notes = readable(request, graph, isolated, budget)
+    if group not in (None, "", "none", "issue", "document"):
+        raise HTTPException(400, "group must be 'none', 'issue' or 'document'")
+    graph, notes = readable(request, graph, isolated, budget, group)
     return drawing.network_page(graph, f"{scope} network", subtitle, services.links.href, served=True, as_of=as_of,
-                                state={"q": q or "", "from": start or "", "to": end or ""}, notes=notes)
+                                state={"q": q or "", "from": start or "", "to": end or "", "group": group or ""},
+                                notes=notes)
 
 
-def readable(request: Request, graph, isolated: bool, budget: int) -> tuple:
+def readable(request: Request, graph, isolated: bool, budget: int, group: str | None = None) -> tuple:
     """Leave out unconnected nodes (unless asked) and nodes over the budget, saying so with a link."""
     notes = []
     if not isolated:
@@ -85,7 +89,8 @@ def readable(request: Request, graph, isolated: bool, budget: int) -> tuple:
             notes.append({"text": f"{hidden} node{'s' if hidden != 1 else ''} with no link (e.g. people of a persons "
                                   f"list never met in a document) not drawn.",
                           "href": str(request.url.include_query_params(isolated="true")), "link": "Show them"})
-    graph, over = network.within_budget(graph, budget)
+    drawn = drawing.drawn_count(graph, group)
+    graph, over = network.within_budget(graph, budget) if drawn > budget else (graph, 0)
     if over:
         notes.append({"text": f"{over} more node{'s' if over != 1 else ''} match; only the {budget} best connected "
                               f"are drawn. Narrow by date, type or search to see the others.", "href": None, "link": None})

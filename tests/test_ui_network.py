@@ -73,7 +73,7 @@ def test_as_of_hides_people_not_yet_in_the_record(kg):
 def test_served_network_state_notes_and_labels_by_zoom(client):
     page = client.get("/view/network", params={"q": "Kissinger", "from": "1972-05-01", "budget": 10}).text
     data = payload(page)
-    assert data["state"] == {"q": "Kissinger", "from": "1972-05-01", "to": ""}
+    assert data["state"] == {"q": "Kissinger", "from": "1972-05-01", "to": "", "group": ""}
     assert len(data["nodes"]) == 10 and "only the 10 best connected are drawn" in page
     assert data["options"]["nodes"]["scaling"]["label"]["drawThreshold"] > 0
     whole = payload(client.get("/view/network").text)
@@ -107,3 +107,18 @@ def test_timeline_fits_the_issues_shown_and_zooms(client, kg):
     assert one.count('class="span"') == 3  # the issue and its two narrower issues
     assert client.get("/view/timeline", params={"only": "open"}).status_code == 400
     assert client.get("/view/timeline", params={"issue": "no-such-issue"}).status_code == 404
+
+
+def test_many_events_are_grouped_by_default_and_counted_as_groups():
+    graph = nx.MultiDiGraph()
+    graph.add_node("doc", kind="document", label="Doc", earliest="1972-05-19", latest="1972-05-19", type="document",
+                   quote=None)
+    for index in range(drawing.GROUP_EVENTS_OVER + 5):
+        graph.add_node(f"e{index}", kind="event", label=f"event {index}", earliest="1972-05-19", latest="1972-05-19",
+                       type="Proposal", quote=None)
+        graph.add_edge(f"e{index}", "doc", key="source", relation="source")
+    assert drawing.drawn_count(graph, None) == 2 and drawing.drawn_count(graph, "none") == graph.number_of_nodes()
+    data = payload(drawing.network_page(graph, "many"))
+    assert data["state"]["group"] == "document" and all(n["groupDocument"] == "doc" for n in data["nodes"]
+                                                        if n["kind"] == "event")
+    assert payload(drawing.network_page(graph, "many", state={"group": "none"}))["state"]["group"] == "none"

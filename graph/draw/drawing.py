@@ -43,10 +43,11 @@ STATUS_COLOURS = {"Open": "#e15759", "Agreed": "#59a14f", "ClosedWithoutAgreemen
 STATUS_WORDS = {"Open": "open", "Agreed": "agreed", "ClosedWithoutAgreement": "closed without agreement",
                 "Deferred": "deferred", "Dropped": "dropped", "NotYetRaised": "not yet raised"}
 NODE_BUDGET = 500
+GROUP_EVENTS_OVER = 120  # more events than this are grouped by document unless the user asks otherwise
 OPTIONS = {
     "physics": {"enabled": True, "solver": "forceAtlas2Based",
                 "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
-                "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 50, "fit": True}},
+                "stabilization": {"enabled": True, "iterations": 150, "updateInterval": 50, "fit": True}},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 9, "color": "#777"},
               "color": {"color": "#bbb", "highlight": "#333"}, "smooth": False,
               "scaling": {"label": {"enabled": True, "min": 9, "max": 9, "drawThreshold": 7}}},
@@ -136,6 +137,26 @@ def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
     return net
 
 
+def drawn_count(graph: nx.MultiDiGraph, group: str | None) -> int:
+    """How many nodes the browser draws: events grouped by issue or document count once per group."""
+    if group not in ("issue", "document"):
+        group = "document" if sum(1 for _, k in graph.nodes(data="kind") if k == "event") > GROUP_EVENTS_OVER else None
+    if group is None:
+        return graph.number_of_nodes()
+    index = 0 if group == "issue" else 1
+    groups, singles = set(), 0
+    for node, kind in graph.nodes(data="kind"):
+        if kind != "event":
+            singles += 1
+        else:
+            key = groups_of(graph, node)[index]
+            if key:
+                groups.add(key)
+            else:
+                singles += 1
+    return singles + len(groups)
+
+
 def network_page(graph: nx.MultiDiGraph, title: str, subtitle: str = "", href=None, served: bool = False,
                  as_of: str | None = None, static: str = "/static/vis", state: dict | None = None,
                  notes: list[dict] | None = None) -> str:
@@ -152,12 +173,18 @@ def network_page(graph: nx.MultiDiGraph, title: str, subtitle: str = "", href=No
                       key=list(STATUS_WORDS).index)
     status_legend = [{"label": plain_status(s), "color": STATUS_COLOURS[s]} for s in statuses if s in STATUS_COLOURS]
     labels = {n: graph.nodes[n]["label"] for n in graph if graph.nodes[n]["kind"] in ("issue", "document")}
+    state = dict(state or {})
+    notes = list(notes or [])
+    if not state.get("group") and counts["event"] > GROUP_EVENTS_OVER:
+        state["group"] = "document"
+        notes.append({"text": f"The {counts['event']} events are grouped by document to keep the drawing readable: "
+                              f"double-click a group to open it, or choose “one node per event”."})
     payload = {"nodes": nodes, "edges": edges, "options": net.options, "kinds": kinds, "served": served,
-               "state": state or {}, "groupLabels": labels}
+               "state": state, "groupLabels": labels}
     inline = not served
     return TEMPLATES.get_template("network.html").render(
         title=title, subtitle=subtitle, served=served, as_of=as_of, inline=inline, static=static,
-        status_legend=status_legend, notes=notes or [], state=state or {},
+        status_legend=status_legend, notes=notes, state=state,
         vis_js=Markup(vis_asset("vis-network.min.js")) if inline else "",
         vis_css=Markup(vis_asset("vis-network.css")) if inline else "", data=script_json(payload))
 
