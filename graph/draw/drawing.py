@@ -139,6 +139,8 @@ def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
 
 def drawn_count(graph: nx.MultiDiGraph, group: str | None) -> int:
     """How many nodes the browser draws: events grouped by issue or document count once per group."""
+    if group == "none":
+        return graph.number_of_nodes()
     if group not in ("issue", "document"):
         group = "document" if sum(1 for _, k in graph.nodes(data="kind") if k == "event") > GROUP_EVENTS_OVER else None
     if group is None:
