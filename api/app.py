@@ -200,6 +200,10 @@ Redoc.init("{openapi}", {
     typography: { code: { color: "#a4231f" } }
   }
 }, document.getElementById("redoc"));
+// ReDoc's media-type dropdowns carry no label: name them for screen readers as they appear.
+new MutationObserver(() => {
+  for (const select of document.querySelectorAll("#redoc select:not([aria-label])")) select.setAttribute("aria-label", "Media type");
+}).observe(document.getElementById("redoc"), { childList: true, subtree: true });
 </script></body></html>"""
 
 

@@ -8,6 +8,7 @@ actor, `mobile-icbms` for an issue), or a full IRI.
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from graph.ask import browse, status
@@ -327,7 +328,8 @@ def search(request: Request, q: str | None = Query(None, description='words, "a 
     if not q or not q.strip():
         if browser(request):
             return render("search.html", title="Search", query="", kind=kind, rows=[], pager=None)
-        raise HTTPException(422, "q: give some words to search for")
+        raise RequestValidationError([{"type": "missing", "loc": ("query", "q"), "msg": "Field required",
+                                       "input": None}])
     index = services.search_index()
     if index is None:
         raise HTTPException(503, "no search index has been built; run `saltkg build`")

@@ -156,7 +156,7 @@ def chosen_spans(services: Services, issue: str | None, only: str | None, at: st
     if issue:
         wanted = set()
         for name in (part.strip() for part in issue.split(",") if part.strip()):
-            wanted |= narrower_closure(services, rest.issue_iri(services, name))
+            wanted |= narrower_closure(services, rest.issue_iri(services, name, 400))
         shown = [span for span in shown if span.iri in wanted]
     if only not in (None, "", "open"):
         raise HTTPException(400, "only must be 'open'")

@@ -106,7 +106,7 @@ def test_timeline_fits_the_issues_shown_and_zooms(client, kg):
     one = client.get("/view/timeline", params={"issue": "heavy-missile-definition"}).text
     assert one.count('class="span"') == 3  # the issue and its two narrower issues
     assert client.get("/view/timeline", params={"only": "open"}).status_code == 400
-    assert client.get("/view/timeline", params={"issue": "no-such-issue"}).status_code == 404
+    assert client.get("/view/timeline", params={"issue": "no-such-issue"}).status_code == 400
 
 
 def test_many_events_are_grouped_by_default_and_counted_as_groups():
