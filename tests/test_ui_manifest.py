@@ -24,10 +24,12 @@ def test_builds_only_when_needed_and_keeps_extra_inputs(settings, tmp_path):
         shutil.copy(path, extra / path.name)
     report, why = build_if_changed(settings, progress=False, validate=False)
     assert report is not None and why == "there was no graph yet"
-    assert build_if_changed(settings, progress=False, validate=False) == (None, "the graph is up to date with its 1 input document(s)")
+    report, why = build_if_changed(settings, progress=False, validate=False)
+    assert report is None and why.startswith("the graph is up to date with its ")
+    shipped = documents_in(settings)
     build(settings, [extra], progress=False, validate=False)  # the user builds a larger graph
     larger = documents_in(settings)
-    assert larger > 1 and manifest.read(settings).paths == [str(extra.resolve())]
+    assert larger > shipped and manifest.read(settings).paths == [str(extra.resolve())]
     report, why = build_if_changed(settings, progress=False, validate=False)  # what `make serve` runs
     assert report is None and "up to date" in why and documents_in(settings) == larger
     first = sorted(p for p in extra.iterdir() if p.suffix == ".txt")[0]

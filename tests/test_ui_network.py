@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from graph.ask import status
 from graph.draw import drawing, network
 from graph.model.store import KnowledgeGraph
 
@@ -92,17 +94,27 @@ def test_isolated_nodes_shown_on_request(client, kg):
 
 def test_timeline_fits_the_issues_shown_and_zooms(client, kg):
     spans = drawing.issue_spans(kg)
-    may = [s for s in spans if s.since and s.since >= "1972-05-01"]
-    first, last = drawing.window_of(may)
+    week = [drawing.IssueSpan("urn:a", "A", "1972-05-19", "1972-05-26", "Agreed", [("1972-05-20", "Proposal", "p")]),
+            drawing.IssueSpan("urn:b", "B", "1972-05-20", None, "Open", [])]
+    first, last = drawing.window_of(week)
     assert (last - first).days <= 14  # one week in May 1972 fills the chart, not a sliver
-    svg = drawing.timeline_svg(may)
-    assert "19 May" in svg and "Jun 1972" not in svg
-    whole_first, _ = drawing.window_of(spans)
-    assert whole_first.year == 1971
+    svg = drawing.timeline_svg(week)
+    assert "19 May" in svg and "Jun 1972" not in svg and "Jan 1972" not in svg
+    whole_first, whole_last = drawing.window_of(spans)
+    dates = [d for s in spans for d in [s.since, s.closed_on, *[m[0] for m in s.marks]] if d]
+    assert whole_first <= drawing.day(min(dates)) and whole_last >= drawing.day(max(dates))
+    assert (whole_first - drawing.day(min(dates))).days > -10  # fitted: a few days' margin, no more
     page = client.get("/view/timeline", params={"at": "1972-05-20", "only": "open"}).text
-    assert 'Mobile ICBMs' in page and "Accidental" not in page.split('id="chart"')[1]
+    open_then = [row for row in status.status_on(kg, "1972-05-20") if row["status"] == "Open"]
+    chart = page.split('id="chart"')[1]
+    assert open_then and chart.count('class="span"') == len(open_then)
+    assert all(f"<title>{html.escape(row['label'], quote=False)}</title>" in chart for row in open_then)
     zoom_in = re.search(r'href="([^"]+)">in</a>', page).group(1).replace("&amp;", "&")
-    assert "from=1972-05-" in zoom_in and client.get(zoom_in).status_code == 200
+    shown = [span for span in spans if span.iri in {row["issue"] for row in open_then}]
+    fit_first, fit_last = drawing.window_of(shown, "1972-05-20")
+    start, end = (drawing.day(re.search(f"{key}=([0-9-]+)", zoom_in).group(1)) for key in ("from", "to"))
+    assert start < drawing.day("1972-05-20") < end and abs((end - start) - (fit_last - fit_first) / 2).days <= 1
+    assert client.get(zoom_in).status_code == 200
     one = client.get("/view/timeline", params={"issue": "heavy-missile-definition"}).text
     assert one.count('class="span"') == 3  # the issue and its two narrower issues
     assert client.get("/view/timeline", params={"only": "open"}).status_code == 400
