@@ -3,7 +3,7 @@ user built and rebuilds it only when its own inputs changed.
 
 `build/inputs.json` records the paths the build was given (resolved), whether data/corpus was
 included, and a SHA-256 of every file read: each document and its JSON sidecar, the curated
-registry, the ontology and shapes, and the reading/extraction/model code. A rebuild uses the
+registry and people database, the ontology and shapes, and the reading/extraction/model code. A rebuild uses the
 recorded paths, never only data/, so a graph built with extra inputs stays that graph.
 """
 
@@ -62,6 +62,7 @@ def watched_files(settings: Settings, documents: Iterable[Path]) -> list[Path]:
         if sidecar.exists() and sidecar != Path(path):
             files.append(sidecar)
     files += sorted(settings.curated_dir.glob("*.ttl")) + sorted(settings.ontology_dir.glob("*.ttl"))
+    files += sorted((settings.data_dir / "people").glob("*"))  # the people database the build draws on
     return files + code_files()
 
 
