@@ -1,4 +1,6 @@
-# `make serve` builds the graph from data/ and serves it; `make test` runs the suite; `make bench` the benchmarks.
+# `make serve` serves the graph, building it first only when there is none or the inputs it was built from
+# changed (a graph built with extra inputs is kept, or rebuilt from those same inputs);
+# `make build` always rebuilds from data/; `make test` runs the suite; `make bench` the benchmarks.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -19,7 +21,8 @@ install: $(STAMP)
 build: $(STAMP)
 	$(BIN)/saltkg build
 
-serve: build
+serve: $(STAMP)
+	$(BIN)/saltkg build --if-changed
 	$(BIN)/saltkg serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)

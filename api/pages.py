@@ -6,20 +6,67 @@ Every value from the graph reaches HTML through a template with autoescape on, s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from graph.ask.browse import SIDE_NAMES
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(default=True, default_for_string=True))
+STATUS_WORDS = {"Open": "open", "Agreed": "agreed", "ClosedWithoutAgreement": "closed without agreement",
+                "Deferred": "deferred", "Dropped": "dropped", "NotYetRaised": "not yet raised"}
+STATUS_HELP = {
+    "open": "raised and not yet settled on that day",
+    "agreed": "both sides accepted a text or an understanding",
+    "closed without agreement": "taken off the table with the sides still apart (e.g. by a unilateral statement)",
+    "deferred": "put off to a later negotiation",
+    "dropped": "abandoned by the side that raised it",
+    "not yet raised": "no evidence of it in the record by that day",
+}
+EVENT_WORDS = {"IssueRaised": "issue raised", "PositionStatement": "position stated", "Proposal": "proposal",
+               "Rejection": "rejection", "Agreement": "agreement", "UnilateralStatement": "unilateral statement",
+               "MessageSent": "message sent", "Demarche": "démarche", "Deadline": "deadline", "Deferral": "deferral"}
+
+
+def plain_status(value: str | None) -> str:
+    """A status in plain words: 'ClosedWithoutAgreement' → 'closed without agreement'."""
+    if not value:
+        return ""
+    value = value.rsplit("#", 1)[-1]
+    return STATUS_WORDS.get(value) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value).lower()
+
+
+def plain_event(value: str | None) -> str:
+    """An event type in plain words: 'PositionStatement' → 'position stated'."""
+    if not value:
+        return ""
+    value = value.rsplit("#", 1)[-1]
+    return EVENT_WORDS.get(value) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value).lower()
+
+
+TEMPLATES.filters["status"] = plain_status
+TEMPLATES.filters["event"] = plain_event
+TEMPLATES.filters["side_name"] = lambda key: SIDE_NAMES.get(key, key)
+TEMPLATES.globals["STATUS_HELP"] = STATUS_HELP
+TEMPLATES.globals["SIDE_NAMES"] = SIDE_NAMES
 
 
 def render(template: str, status_code: int = 200, **context) -> HTMLResponse:
     context.setdefault("alternates", [])
     return HTMLResponse(TEMPLATES.get_template(template).render(**context), status_code=status_code)
+
+
+def error_page(status_code: int, asked: str, message: str, suggestions: list[dict] | None = None,
+               hint: str | None = None) -> HTMLResponse:
+    """A page saying what was asked, what went wrong and where to go instead."""
+    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
+              413: "Request too large", 422: "Bad request", 503: "Not available"}
+    return render("error.html", status_code=status_code, title=titles.get(status_code, f"Error {status_code}"),
+                  code=status_code, asked=asked, message=message, suggestions=suggestions or [], hint=hint)
 
 
 def curie(iri: str) -> str:

@@ -32,11 +32,18 @@ def fail(message: str) -> None:
 # -- build / extract ----------------------------------------------------------------------------
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from graph.model.build import BuildFailed, build
+    from graph.model.build import BuildFailed, build, build_if_changed
     try:
-        report = build(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
-                       validate=not args.no_validate, progress=not args.quiet, update=args.update,
-                       strict=args.strict)
+        if args.if_changed and not args.update:
+            report, why = build_if_changed(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
+                                           validate=not args.no_validate, progress=not args.quiet, strict=args.strict)
+            print(("built: " if report else "not built: ") + why)
+            if report is None:
+                return 0
+        else:
+            report = build(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
+                           validate=not args.no_validate, progress=not args.quiet, update=args.update,
+                           strict=args.strict)
     except BuildFailed as err:
         if err.report is not None:
             print_problems(err.report)
@@ -396,7 +403,12 @@ def cmd_view(args: argparse.Namespace) -> int:
             fail(str(err.args[0]))
         title = graph.nodes[center]["label"]
     graph = network.filtered(graph, kinds, args.date_from, args.date_to, args.search)
-    output.write_text(drawing.network_page(graph, title, subtitle), encoding="utf-8")
+    notes = []
+    if not args.isolated:
+        graph, hidden = network.without_isolated(graph)
+        if hidden:
+            notes.append({"text": f"{hidden} node(s) with no link left out (--isolated draws them)."})
+    output.write_text(drawing.network_page(graph, title, subtitle, notes=notes), encoding="utf-8")
     print(f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
     return 0
 
@@ -529,6 +541,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--update", action="store_true", help="re-extract only the given documents into the "
                    "existing graph")
     p.add_argument("--strict", action="store_true", help="on any error or warning, exit 1 and keep the previous graph")
+    p.add_argument("--if-changed", action="store_true",
+                   help="build only if there is no graph or the inputs it was built from changed (then rebuild from "
+                        "those same inputs); `make serve` uses this")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
@@ -595,6 +610,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     p.add_argument("--search", help="keep nodes whose label contains this, with their neighbours")
     p.add_argument("--negotiation", help="which negotiation to draw (salt-i, salt-ii); default SALT I")
+    p.add_argument("--isolated", action="store_true", help="also draw nodes with no link (left out by default)")
     p.set_defaults(func=cmd_view)
 
     p = sub.add_parser("analyse", help="network analysis: central, path A B, components, export FILE")

@@ -6,10 +6,14 @@ Needs Debian's `chromium` and `chromium-driver`: installed here with apt-get whe
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 import time
+from pathlib import Path
+from urllib.parse import urlparse
 
 import networkx as nx
 import pytest
@@ -18,7 +22,7 @@ from graph.draw import drawing
 from graph.cli import main
 from graph.model.store import KnowledgeGraph
 
-from .conftest import PROJECT_ROOT
+from .conftest import PROJECT_ROOT, SHARED, free_port
 
 ARTIFACTS = PROJECT_ROOT / "build" / "test-artifacts"
 BASE = "https://w3id.org/salt-kg/"
@@ -58,7 +62,7 @@ def browser():
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--window-size=1400,900"):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -187,3 +191,228 @@ def test_timeline_page_renders(browser, live_server, built_seed):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "timeline.png"))
     assert javascript_errors(browser) == []
+
+
+# -- a tour of every page kind: status, console, network, accessibility, screenshot -------------
+
+AXE_DIR = PROJECT_ROOT / "build" / "test-cache" / "axe"
+LOCAL_SCHEMES = ("data", "blob", "about", "chrome", "devtools", "file")
+PAGES = [  # (name, path, expected status)
+    ("home", "/", 200),
+    ("issues", "/issues", 200),
+    ("issue", "/issue/mobile-icbms", 200),
+    ("unresolved", "/issues?unresolved_on=1972-05-20", 200),
+    ("search", "/search?q=heavy+missiles", 200),
+    ("events", "/events?issue=heavy-missile-definition", 200),
+    ("person", "/person/kissinger", 200),
+    ("connections", "/people/kissinger/connections", 200),
+    ("document", "/document/frus1969-76v14-d247", 200),
+    ("passage", "/document/frus1969-76v14-d247#passage-746-961", 200),
+    ("timeline", "/view/timeline?at=1972-05-20", 200),
+    ("docs", "/docs", 200),
+    ("redoc", "/redoc", 200),
+    ("not-found", "/person/kisinger", 404),
+    ("bad-date", "/issues?unresolved_on=1972-02-30", 400),
+]
+
+
+def axe_script() -> str:
+    """axe-core's browser bundle, installed from the npm registry into build/ once; skip without npm."""
+    bundle = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not bundle.exists():
+        npm = shutil.which("npm")
+        if not npm:
+            pytest.skip("npm is not installed: cannot install axe-core for the accessibility check")
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(AXE_DIR),
+                               "axe-core@4"], capture_output=True, text=True, timeout=300)
+        if done.returncode != 0 or not bundle.exists():
+            pytest.skip(f"could not install axe-core from the npm registry: {done.stderr[-500:]}")
+    return bundle.read_text(encoding="utf-8")
+
+
+def network_events(driver) -> list[dict]:
+    """The DevTools network events logged since the last call."""
+    events = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"].startswith("Network."):
+            events.append(message)
+    return events
+
+
+def document_status(events: list[dict], url: str) -> int | None:
+    target = url.split("#")[0]
+    for event in events:
+        response = event["method"] == "Network.responseReceived" and event["params"]["response"]
+        if response and event["params"].get("type") == "Document" and response["url"] == target:
+            return response["status"]
+    return None
+
+
+def remote_requests(events: list[dict]) -> list[str]:
+    """Requests to anything but this machine."""
+    found = []
+    for event in events:
+        if event["method"] != "Network.requestWillBeSent":
+            continue
+        url = event["params"]["request"]["url"]
+        parsed = urlparse(url)
+        if parsed.scheme in LOCAL_SCHEMES:
+            continue
+        if parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
+            found.append(url)
+    return found
+
+
+def serious_violations(driver, script: str) -> list[str]:
+    """axe-core's serious and critical violations on the current page."""
+    driver.execute_script(script)
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done(String(e)));")
+    assert isinstance(result, list), result
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result if v["impact"] in ("serious", "critical")]
+
+
+def console_errors(driver, expected_status: int) -> list[str]:
+    """Console errors, less the browser's own note of the expected error status of the page itself."""
+    return [m for m in javascript_errors(driver)
+            if not (expected_status >= 400 and f"status of {expected_status}" in m)]
+
+
+def visit(driver, url: str, expected: int, name: str, script: str, settle=None) -> None:
+    """Open a page and check it as the issue asks: status, console, network, accessibility, screenshot."""
+    driver.get("about:blank")  # a fresh load even when only the #fragment differs from the last page
+    network_events(driver)  # drop what earlier pages logged
+    javascript_errors(driver)
+    driver.get(url)
+    if settle:
+        settle(driver)
+    time.sleep(0.3)
+    events = network_events(driver)
+    assert document_status(events, url) == expected, f"{name}: status"
+    assert remote_requests(events) == [], f"{name}: a request left the machine"
+    assert console_errors(driver, expected) == [], f"{name}: console errors"
+    assert serious_violations(driver, script) == [], f"{name}: accessibility"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"page-{name}.png"))
+
+
+@pytest.mark.parametrize("name,path,expected", PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_kind(browser, live_server, name, path, expected):
+    settle = None
+    if name in ("docs", "redoc"):
+        def settle(driver):
+            marker = ".swagger-ui .info" if name == "docs" else ".api-content, [role=main]"
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not driver.execute_script(
+                    "return document.querySelector(arguments[0]) !== null", marker):
+                time.sleep(0.2)
+    visit(browser, live_server + path, expected, name, axe_script(), settle)
+    text = browser.find_element("tag name", "body").text
+    if name == "not-found":
+        assert "/person/kisinger" in text and "Henry A. Kissinger" in text
+    if name == "bad-date":
+        assert "1972-02-30" in text
+    if name == "docs":
+        assert "SALT-KG" in text
+
+
+def test_passage_link_scrolls_to_and_highlights_the_passage(browser, live_server):
+    browser.get(live_server + "/document/frus1969-76v14-d247#passage-746-961")
+    marked = browser.find_element("id", "passage-746-961")
+    assert "current" in marked.get_attribute("class").split()
+    assert marked.text.startswith("For your information, the Soviets listed")
+    inside = browser.execute_script("const r = arguments[0].getBoundingClientRect();"
+                                    "return r.top >= 0 && r.bottom <= window.innerHeight;", marked)
+    assert inside, "the passage is scrolled into view"
+    calls = browser.execute_script("return [...document.querySelectorAll('sup.fn-call a')].map(a => a.textContent)")
+    assert calls == ["1", "2", "3", "4"]
+    heading = browser.execute_script("const h = document.querySelector('article h1').cloneNode(true);"
+                                     "h.querySelectorAll('sup').forEach(s => s.remove()); return h.textContent;")
+    assert heading.endswith("(Smith)"), "the footnote call is not glued to the title"
+
+
+def test_seed_network_page(browser, live_server):
+    script = axe_script()
+    visit(browser, live_server + "/view/network?q=Kissinger", 200, "network-search", script, wait_for_layout)
+    assert browser.find_element("id", "search").get_attribute("value") == "Kissinger"
+    visit(browser, live_server + "/view/network", 200, "network", script, wait_for_layout)
+    assert_no_isolated(browser)
+    group = browser.find_element("id", "group")
+    browser.execute_script("arguments[0].value = 'issue'; arguments[0].dispatchEvent(new Event('change'));", group)
+    clusters = browser.execute_script("return window.saltNetwork.clusters")
+    drawn = set(browser.execute_script("return window.saltNetwork.view.getIds()"))
+    assert clusters and set(clusters) <= drawn
+    assert "group=issue" in browser.current_url, "the grouping is kept in the URL"
+    grouped_event = BASE + "event/frus1969-76v14-d247-e7"
+    assert grouped_event not in drawn
+    browser.execute_script("window.saltNetwork.openGroup(arguments[0])", clusters[0])
+    opened = set(browser.execute_script("return window.saltNetwork.view.getIds()"))
+    assert clusters[0] not in opened and len(opened) > len(drawn)
+    browser.execute_script("arguments[0].value = 'none'; arguments[0].dispatchEvent(new Event('change'));", group)
+    assert javascript_errors(browser) == []
+
+
+def assert_no_isolated(driver) -> None:
+    lonely = driver.execute_script(
+        "const ids = new Set(window.saltNetwork.view.getIds()); const linked = new Set();"
+        "for (const e of window.saltNetwork.edges.get()) if (ids.has(e.from) && ids.has(e.to)) { linked.add(e.from); linked.add(e.to); }"
+        "return [...ids].filter(id => !linked.has(id));")
+    assert lonely == [], f"isolated nodes drawn: {lonely[:5]}"
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """The shared corpus and TEI sample built and served (skips when ../shared is absent)."""
+    if not (SHARED / "corpus").is_dir() or not (SHARED / "tei").is_dir():
+        pytest.skip("../shared (corpus and TEI sample) is not here")
+    build_dir = tmp_path_factory.mktemp("shared") / "build"
+    env = {**os.environ, "SALTKG_BUILD": str(build_dir)}
+    built = subprocess.run([sys.executable, "-m", "graph.cli", "build", "-q", str(SHARED / "corpus"), str(SHARED / "tei")],
+                           env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port)], env=env,
+                               cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    import httpx
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_shared_build_network_is_readable(browser, shared_server):
+    script = axe_script()
+    visit(browser, shared_server + "/view/network", 200, "network-shared", script, wait_for_layout)
+    assert_no_isolated(browser)
+    drawn = browser.execute_script("return window.saltNetwork.view.length")
+    grouped = browser.execute_script("return window.saltNetwork.clusters.length")
+    assert grouped > 5 and drawn > 100, "the events are grouped by document by default at this size"
+    notes = " ".join(n.text for n in browser.find_elements("css selector", ".note"))
+    assert "with no link" in notes
+    cold = browser.execute_script("return window.saltNetwork.stabilizedAt")
+    browser.get(shared_server + "/view/network")  # as a user comes back to it: server and browser caches warm
+    wait_for_layout(browser)
+    settled = browser.execute_script("return window.saltNetwork.stabilizedAt")
+    groups = len(browser.execute_script("return window.saltNetwork.clusters"))
+    print(f"shared network: {drawn} nodes drawn ({groups} of them groups of events) settled {settled:.0f} ms after navigation start ({cold:.0f} ms on the first, cold load)")
+    assert settled < 3000, f"the layout settled only after {settled:.0f} ms"  # the issue's one timing requirement
+    people_may20 = "return window.saltNetwork.nodes.get().filter(n => n.kind === 'person').length"
+    all_people = browser.execute_script(people_may20)
+    browser.get(shared_server + "/view/network?as_of=1972-05-20")
+    wait_for_layout(browser)
+    assert browser.execute_script(people_may20) < all_people, "people not yet met by that day are hidden"

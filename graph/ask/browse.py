@@ -6,6 +6,7 @@ runs on Oxigraph; user input enters a query only as an escaped RDF term (`term`)
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -120,7 +121,10 @@ def external_links(kg: KnowledgeGraph, iri: str) -> list[dict]:
         {term(iri, 'iri')} ?relation ?link .
         VALUES ?relation {{ owl:sameAs rdfs:seeAlso schema:url dcterms:source }}
         FILTER (isIRI(?link)) }} ORDER BY ?relation ?link""")
-    return [{"iri": r["link"], "relation": r["relation"], "site": site_of(r["link"])} for r in rows]
+    links: dict[str, dict] = {}
+    for row in rows:  # one entry per target, even when several properties point to it
+        links.setdefault(row["link"], {"iri": row["link"], "relation": row["relation"], "site": site_of(row["link"])})
+    return list(links.values())
 
 
 def site_of(iri: str) -> str:
@@ -238,7 +242,8 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
         filters.append(f"?event salt:concernsIssue/skos:broader* {term(issue, 'iri')} .")
     if kind:
         filters.append(f"?event a {term(SALT + kind, 'iri')} .")
-    rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?citation
+    rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end
+        ?citation ({SIDE_OF_EVENT} AS ?side)
         (GROUP_CONCAT(DISTINCT STR(?issue); separator=" ") AS ?issues)
         (GROUP_CONCAT(DISTINCT STR(?actor); separator=" ") AS ?actors) WHERE {{
         ?event a salt:NegotiationEvent, ?type ; rdfs:label ?label ;
@@ -248,11 +253,169 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
         OPTIONAL {{ ?event salt:concernsIssue ?issue }}
         OPTIONAL {{ ?event sem:hasActor ?actor }}
         OPTIONAL {{ ?event dcterms:source ?document }}
-        OPTIONAL {{ ?event prov:wasDerivedFrom/oa:exact ?quote }}
+        OPTIONAL {{ ?event prov:wasDerivedFrom ?passage . ?passage oa:exact ?quote ; oa:start ?start ; oa:end ?end }}
         OPTIONAL {{ ?event dcterms:bibliographicCitation ?citation }}
-    }} GROUP BY ?event ?type ?label ?earliest ?latest ?document ?quote ?citation
+        {SIDE_PATTERN.format(event='?event')}
+    }} GROUP BY ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end ?citation
     ORDER BY ?earliest ?latest ?event""")
     for row in rows:
+        row["start"] = int(row["start"]) if row["start"] is not None else None
+        row["end"] = int(row["end"]) if row["end"] is not None else None
         row["type"] = row["type"].rsplit("#", 1)[-1]
         row["issues"], row["actors"] = split(row["issues"], " "), split(row["actors"], " ")
     return rows
+
+
+SIDE_KEYS = {"united-states": "us", "soviet-union": "ussr"}
+SIDE_NAMES = {"us": "United States", "ussr": "Soviet Union", "both": "both sides", "unknown": "side not stated"}
+
+
+def side_key(side: str | None) -> str:
+    """'us', 'ussr' or 'unknown' for a side as the graph gives it: an organisation IRI
+    (org/united-states), a literal ('US', 'USSR') or nothing. The one place that decides colours."""
+    if not side:
+        return "unknown"
+    value = side.rstrip("/").rsplit("/", 1)[-1].lower()
+    if value == "both":
+        return "both"
+    if value in SIDE_KEYS:
+        return SIDE_KEYS[value]
+    if value in ("us", "usa", "united states", "u.s."):
+        return "us"
+    if value in ("ussr", "soviet", "soviet union", "su"):
+        return "ussr"
+    return "unknown"
+
+
+# An event's side: its own salt:side (a curated bilateral act has both: "both"); for resources and for
+# events recorded before sides were extracted, the side of its actors, unless the graph says the text
+# does not state whose stance it is (salt:sideStated false).
+SIDE_OF_EVENT = "IF(COUNT(DISTINCT ?ownSide) > 1, \"both\", SAMPLE(COALESCE(?ownSide, ?actorSide)))"
+SIDE_PATTERN = """OPTIONAL {{ {event} salt:side ?ownSide }}
+        OPTIONAL {{ {event} sem:hasActor/salt:side ?actorSide FILTER NOT EXISTS {{ {event} salt:sideStated false }} }}"""
+
+
+def issue_positions(kg: KnowledgeGraph, iri: str) -> list[dict]:
+    """Every dated event on an issue or its narrower issues, with its side, quote and passage offsets,
+    oldest first (what each side said and did about it over time)."""
+    rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end
+        ?citation ({SIDE_OF_EVENT} AS ?side) (SAMPLE(?issueLabel) AS ?about) WHERE {{
+        ?event salt:concernsIssue ?issue . ?issue skos:broader* {term(iri, 'iri')} ; skos:prefLabel ?issueLabel .
+        ?event a ?type ; rdfs:label ?label ; sem:hasEarliestBeginTimeStamp ?earliest ;
+               sem:hasLatestEndTimeStamp ?latest .
+        FILTER (STRSTARTS(STR(?type), STR(salt:)) && ?type != salt:NegotiationEvent)
+        {SIDE_PATTERN.format(event='?event')}
+        OPTIONAL {{ ?event dcterms:source ?document }}
+        OPTIONAL {{ ?event prov:wasDerivedFrom ?passage . ?passage oa:exact ?quote ; oa:start ?start ; oa:end ?end }}
+        OPTIONAL {{ ?event dcterms:bibliographicCitation ?citation }}
+    }} GROUP BY ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end ?citation
+    ORDER BY ?earliest ?latest ?event""")
+    seen: dict[str, dict] = {}
+    for row in rows:
+        if row["event"] in seen:
+            continue
+        row["type"] = row["type"].rsplit("#", 1)[-1]
+        row["start"] = int(row["start"]) if row["start"] is not None else None
+        row["end"] = int(row["end"]) if row["end"] is not None else None
+        row["side_key"] = side_key(row["side"])
+        seen[row["event"]] = row
+    return list(seen.values())
+
+
+def person_log(kg: KnowledgeGraph, iri: str) -> list[dict]:
+    """A person's correspondence and meetings: documents and messages they sent or received and
+    memoranda of conversation they took part in, each once (a message embodied in a document is
+    listed as that document), oldest first."""
+    node = term(iri, "iri")
+    rows = kg.select(f"""{PREFIXES}SELECT ?item ?role ?label ?date ?notBefore ?document ?kind
+        (GROUP_CONCAT(DISTINCT ?otherLabel; separator=" | ") AS ?others) WHERE {{
+        {{ ?item schema:sender {node} . BIND ("sent" AS ?role)
+           OPTIONAL {{ ?item schema:recipient ?other . ?other {LABEL_PATH} ?otherLabel }} }}
+        UNION {{ ?item schema:recipient {node} . BIND ("received" AS ?role)
+           OPTIONAL {{ ?item schema:sender ?other . ?other {LABEL_PATH} ?otherLabel }} }}
+        UNION {{ ?item schema:participant {node} . BIND ("took part" AS ?role)
+           OPTIONAL {{ ?item schema:participant ?other . FILTER (?other != {node}) ?other {LABEL_PATH} ?otherLabel }} }}
+        OPTIONAL {{ ?item rdfs:label|dcterms:title ?label }}
+        OPTIONAL {{ ?item dcterms:date ?date }}
+        OPTIONAL {{ ?item salt:dateNotBefore ?notBefore }}
+        OPTIONAL {{ ?document salt:embodiesMessage ?item }}
+        OPTIONAL {{ ?item a ?kind . FILTER (STRSTARTS(STR(?kind), STR(salt:)) && ?kind != salt:Document) }}
+    }} GROUP BY ?item ?role ?label ?date ?notBefore ?document ?kind ORDER BY ?date ?notBefore ?item""")
+    entries: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        item = row["document"] or row["item"]
+        key = (item, row["role"])
+        entry = entries.get(key)
+        if entry is None or (row["document"] is None and entry["iri"] != row["item"]):
+            entries[key] = {"iri": item, "role": row["role"], "label": row["label"] or short_name(item),
+                            "date": row["date"] or row["notBefore"],
+                            "kind": (row["kind"] or SALT + "Document").rsplit("#", 1)[-1],
+                            "with": split(row["others"], " | ")}
+        elif row["document"] and entry["iri"] == item:
+            entry["with"] = sorted(set(entry["with"]) | set(split(row["others"], " | ")))
+    return sorted(entries.values(), key=lambda e: (e["date"] or "9999", e["label"]))
+
+
+def short_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def person_roles(kg: KnowledgeGraph, iri: str) -> list[dict]:
+    """A person's roles with their dates, and any description from the people records."""
+    rows = kg.select(f"""{PREFIXES}SELECT ?title ?start ?end WHERE {{
+        {term(iri, 'iri')} salt:holdsRole ?role . ?role salt:roleTitle ?title .
+        OPTIONAL {{ ?role schema:startDate ?start }} OPTIONAL {{ ?role schema:endDate ?end }}
+    }} ORDER BY ?start ?title""")
+    return rows
+
+
+def descriptions(kg: KnowledgeGraph, iri: str) -> list[str]:
+    """Descriptions of a resource (dcterms:description, rdfs:comment, skos:definition)."""
+    rows = kg.select(f"""{PREFIXES}SELECT DISTINCT ?text WHERE {{
+        {term(iri, 'iri')} dcterms:description|rdfs:comment|skos:definition|skos:scopeNote ?text }} ORDER BY ?text""")
+    return [r["text"] for r in rows]
+
+
+NAMED_KINDS = ("person", "organization", "place", "issue", "document")
+
+
+def labelled(kg: KnowledgeGraph, kinds: tuple[str, ...] = NAMED_KINDS) -> list[dict]:
+    """Every resource of the given kinds with its labels and aliases (for close-match suggestions)."""
+    values = " ".join(term(KINDS[k], "iri") for k in kinds)
+    rows = kg.select(f"""{PREFIXES}SELECT ?entity ?type (SAMPLE(?preferred) AS ?label)
+        (GROUP_CONCAT(DISTINCT ?name; separator=" | ") AS ?names) WHERE {{
+        VALUES ?type {{ {values} }} ?entity a ?type ; {LABEL_PATH}|skos:altLabel ?name .
+        OPTIONAL {{ ?entity {LABEL_PATH} ?preferred }}
+    }} GROUP BY ?entity ?type""")
+    return [{"iri": r["entity"], "kind": KIND_OF_TYPE[r["type"]], "label": r["label"] or short_name(r["entity"]),
+             "names": split(r["names"], " | ")} for r in rows]
+
+
+def close_matches(candidates: list[dict], asked: str, limit: int = 5, cutoff: float = 0.72) -> list[dict]:
+    """Resources whose id, label, alias or a word of them is close to what was asked (difflib)."""
+    needle = asked.strip("/").rsplit("/", 1)[-1].lower().replace("-", " ").replace("_", " ")
+    if not needle:
+        return []
+    scored = []
+    for candidate in candidates:
+        words = {short_name(candidate["iri"]).replace("-", " ").lower()}
+        for name in [candidate["label"], *candidate["names"]]:
+            words.add(name.lower())
+            words.update(w.strip(".,()“”\"'") for w in name.lower().split() if len(w) > 2)
+        score = max(difflib.SequenceMatcher(None, needle, word).ratio() for word in words)
+        if score >= cutoff:
+            scored.append((score, candidate))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]["label"]))
+    return [candidate for _, candidate in scored[:limit]]
+
+
+def sides_of(kg: KnowledgeGraph, iris: list[str]) -> dict[str, str]:
+    """The side (an organisation IRI) of each resource or event that has one, own or through its actors."""
+    if not iris:
+        return {}
+    values = " ".join(term(i, "iri") for i in sorted(set(iris)))
+    rows = kg.select(f"""{PREFIXES}SELECT ?node ({SIDE_OF_EVENT} AS ?side) WHERE {{
+        VALUES ?node {{ {values} }}
+        {SIDE_PATTERN.format(event='?node')}
+    }} GROUP BY ?node""")
+    return {r["node"]: r["side"] for r in rows if r["side"]}

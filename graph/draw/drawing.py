@@ -9,6 +9,7 @@ JSON inside a data script or as escaped text, never as markup.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -39,15 +40,32 @@ STYLE = {  # kind: (legend label, vis shape, colour)
 }
 STATUS_COLOURS = {"Open": "#e15759", "Agreed": "#59a14f", "ClosedWithoutAgreement": "#edc948",
                   "Deferred": "#bab0ac", "Dropped": "#bab0ac", "NotYetRaised": "#d3d3d3"}
+STATUS_WORDS = {"Open": "open", "Agreed": "agreed", "ClosedWithoutAgreement": "closed without agreement",
+                "Deferred": "deferred", "Dropped": "dropped", "NotYetRaised": "not yet raised"}
+NODE_BUDGET = 500
+GROUP_EVENTS_OVER = 120  # more events than this are grouped by document unless the user asks otherwise
 OPTIONS = {
     "physics": {"enabled": True, "solver": "forceAtlas2Based",
                 "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
-                "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True}},
+                "stabilization": {"enabled": True, "iterations": 150, "updateInterval": 50, "fit": True}},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "font": {"size": 9, "color": "#777"},
-              "color": {"color": "#bbb", "highlight": "#333"}, "smooth": False},
-    "nodes": {"font": {"size": 12}},
+              "color": {"color": "#bbb", "highlight": "#333"}, "smooth": False,
+              "scaling": {"label": {"enabled": True, "min": 9, "max": 9, "drawThreshold": 7}}},
+    # Labels by zoom level: a label is drawn only once it would be at least 9 px on screen, so the
+    # small nodes' labels appear as the user zooms in and the hubs' labels show from afar.
+    "nodes": {"font": {"size": 12}, "scaling": {"min": 10, "max": 40,
+                                                 "label": {"enabled": True, "min": 11, "max": 26, "drawThreshold": 9,
+                                                           "maxVisible": 26}}},
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": True},
+    # vis-network's "improved layout" seeds positions with Kamada-Kawai, which alone takes seconds past a
+    # hundred nodes; the force layout from random seeds settles faster and as well.
+    "layout": {"improvedLayout": False, "randomSeed": 7},
 }
+
+
+def plain_status(value: str | None) -> str:
+    """A status in plain words ('ClosedWithoutAgreement' → 'closed without agreement')."""
+    return STATUS_WORDS.get(value or "", (value or "").lower())
 
 
 def script_json(value) -> Markup:
@@ -66,17 +84,17 @@ def tooltip(data: dict) -> str:
     """Plain-text tooltip: label, kind and dates, status, one source quote or citation."""
     lines = [data["label"], describe_kind(data)]
     if data.get("status"):
-        lines.append(f"status: {data['status']}")
+        lines.append(f"status: {plain_status(data['status'])}")
     if data.get("quote"):
         quote = " ".join(data["quote"].split())
         lines.append(f"“{quote[:280]}{'…' if len(quote) > 280 else ''}”")
-    elif data.get("citation"):
+    if data.get("citation"):
         lines.append(data["citation"])
     return "\n".join(lines)
 
 
 def describe_kind(data: dict) -> str:
-    kind = data["type"] if data["kind"] == "event" else data["kind"]
+    kind = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", data["type"]).lower() if data["kind"] == "event" else data["kind"]
     if data.get("earliest"):
         span = data["earliest"] if data["earliest"] == data.get("latest") else f"{data['earliest']} – {data.get('latest')}"
         return f"{kind}, {span}"
@@ -85,6 +103,17 @@ def describe_kind(data: dict) -> str:
 
 def short_label(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def groups_of(graph: nx.MultiDiGraph, node: str) -> tuple[str, str]:
+    """The issue and the document an event is grouped under when events are clustered."""
+    issue = document = ""
+    for _, target, relation in graph.out_edges(node, keys=True):
+        if relation == "concerns" and not issue:
+            issue = target
+        elif relation == "source" and graph.nodes[target]["kind"] == "document" and not document:
+            document = target
+    return issue, document
 
 
 def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
@@ -96,10 +125,11 @@ def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
         _, shape, colour = STYLE[data["kind"]]
         if data["kind"] == "issue" and data.get("status"):
             colour = STATUS_COLOURS.get(data["status"], colour)
+        issue, document = groups_of(graph, node) if data["kind"] == "event" else ("", "")
         net.add_node(node, label=short_label(data["label"]), title=tooltip(data), shape=shape, color=colour,
-                     size=10 + 30 * sizes.get(node, 0) / top, kind=data["kind"], fullLabel=data["label"],
+                     size=10 + 30 * sizes.get(node, 0) / top, value=1 + 30 * sizes.get(node, 0) / top, kind=data["kind"], fullLabel=data["label"],
                      earliest=data.get("earliest") or "", latest=data.get("latest") or "",
-                     url=href(node) if href else None,
+                     url=href(node) if href else None, groupIssue=issue, groupDocument=document,
                      borderWidth=4 if node == graph.graph.get("center") else 1)
     for source, target, relation in graph.edges(keys=True):
         net.add_edge(source, target, label=relation, title=relation)
@@ -107,19 +137,56 @@ def to_pyvis(graph: nx.MultiDiGraph, href=None) -> Network:
     return net
 
 
+def drawn_count(graph: nx.MultiDiGraph, group: str | None) -> int:
+    """How many nodes the browser draws: events grouped by issue or document count once per group."""
+    if group == "none":
+        return graph.number_of_nodes()
+    if group not in ("issue", "document"):
+        group = "document" if sum(1 for _, k in graph.nodes(data="kind") if k == "event") > GROUP_EVENTS_OVER else None
+    if group is None:
+        return graph.number_of_nodes()
+    index = 0 if group == "issue" else 1
+    groups, singles = set(), 0
+    for node, kind in graph.nodes(data="kind"):
+        if kind != "event":
+            singles += 1
+        else:
+            key = groups_of(graph, node)[index]
+            if key:
+                groups.add(key)
+            else:
+                singles += 1
+    return singles + len(groups)
+
+
 def network_page(graph: nx.MultiDiGraph, title: str, subtitle: str = "", href=None, served: bool = False,
-                 as_of: str | None = None, static: str = "/static/vis") -> str:
-    """The interactive page: inline vis-network when written to a file, static links when served."""
+                 as_of: str | None = None, static: str = "/static/vis", state: dict | None = None,
+                 notes: list[dict] | None = None) -> str:
+    """The interactive page: inline vis-network when written to a file, static links when served.
+    `state` holds the URL's query (q, types, from, to, group) for the controls; `notes` say what was
+    left out (unconnected people, nodes over the budget) with a link to show it."""
     net = to_pyvis(graph, href)
     nodes, edges, *_ = net.get_network_data()
     counts = {kind: 0 for kind in STYLE}
     for _, kind in graph.nodes(data="kind"):
         counts[kind] += 1
     kinds = [{"kind": k, "label": STYLE[k][0], "color": STYLE[k][2], "count": counts[k]} for k in STYLE if counts[k]]
-    payload = {"nodes": nodes, "edges": edges, "options": net.options, "kinds": kinds, "served": served}
+    statuses = sorted({data["status"] for _, data in graph.nodes(data=True) if data["kind"] == "issue" and data.get("status")},
+                      key=list(STATUS_WORDS).index)
+    status_legend = [{"label": plain_status(s), "color": STATUS_COLOURS[s]} for s in statuses if s in STATUS_COLOURS]
+    labels = {n: graph.nodes[n]["label"] for n in graph if graph.nodes[n]["kind"] in ("issue", "document")}
+    state = dict(state or {})
+    notes = list(notes or [])
+    if not state.get("group") and counts["event"] > GROUP_EVENTS_OVER:
+        state["group"] = "document"
+        notes.append({"text": f"The {counts['event']} events are grouped by document to keep the drawing readable: "
+                              f"double-click a group to open it, or choose “one node per event”."})
+    payload = {"nodes": nodes, "edges": edges, "options": net.options, "kinds": kinds, "served": served,
+               "state": state, "groupLabels": labels}
     inline = not served
     return TEMPLATES.get_template("network.html").render(
         title=title, subtitle=subtitle, served=served, as_of=as_of, inline=inline, static=static,
+        status_legend=status_legend, notes=notes, state=state,
         vis_js=Markup(vis_asset("vis-network.min.js")) if inline else "",
         vis_css=Markup(vis_asset("vis-network.css")) if inline else "", data=script_json(payload))
 
@@ -164,17 +231,34 @@ def day(value: str) -> date:
     return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value[:7] + "-01")
 
 
+def window_of(spans: list[IssueSpan], at: str | None = None, start: str | None = None,
+              end: str | None = None) -> tuple[date, date]:
+    """The chart's date range: the one asked for, else fitted to the issues shown (their first evidence,
+    closing and marked events) with a few days' margin."""
+    dates = [d for s in spans for d in [s.since, s.closed_on, *[m[0] for m in s.marks]] if d]
+    if at:
+        dates.append(at)
+    span_days = (max(map(day, dates)) - min(map(day, dates))).days if dates else 0
+    margin = timedelta(days=max(1, min(7, span_days // 20 + 1)))
+    first = day(start) if start else (min(map(day, dates)) - margin if dates else date(1969, 11, 17))
+    last = day(end) if end else (max(map(day, dates)) + margin if dates else date(1972, 5, 26))
+    if last <= first:
+        last = first + timedelta(days=1)
+    return first, last
+
+
+def zoomed(first: date, last: date, factor: float, centre: str | None = None) -> tuple[str, str]:
+    """A window `factor` times as wide around a centre day (the middle by default), as ISO dates."""
+    middle = day(centre) if centre else first + (last - first) / 2
+    half = max(timedelta(days=1), (last - first) * factor / 2)
+    return (middle - half).isoformat(), (middle + half).isoformat()
+
+
 def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | None = None,
                  end: str | None = None, href=None) -> str:
     """An SVG chart: a bar per issue while open, marks for agreements, statements, proposals, rejections,
     a vertical line at `at`. Dates outside [start, end] are clipped."""
-    dates = [d for s in spans for d in [s.since, s.closed_on, *[m[0] for m in s.marks]] if d]
-    if at:
-        dates.append(at)
-    first = day(start) if start else (min(map(day, dates)) - timedelta(days=7) if dates else date(1969, 11, 17))
-    last = day(end) if end else (max(map(day, dates)) + timedelta(days=7) if dates else date(1972, 5, 26))
-    if last <= first:
-        last = first + timedelta(days=1)
+    first, last = window_of(spans, at, start, end)
     left, width, row_height, top = 300, 760, 26, 40
     height = top + row_height * len(spans) + 90
 
@@ -182,8 +266,9 @@ def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | Non
         clipped = min(max(day(value), first), last)
         return left + width * (clipped - first).days / (last - first).days
 
+    role = 'role="group"' if href else 'role="img"'  # with links inside, the chart is not a single image
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" height="{height}" '
-           f'font-family="sans-serif" font-size="12" role="img" aria-label="Issue timeline">',
+           f'font-family="sans-serif" font-size="12" {role} aria-label="Issue timeline">',
            '<rect width="100%" height="100%" fill="#fff"/>']
     out += axis(first, last, x, top, top + row_height * len(spans))
     for index, span in enumerate(spans):
@@ -196,13 +281,14 @@ def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | Non
             x1 = x(span.since)
             x2 = x(span.closed_on) if span.closed_on else left + width
             colour = STATUS_COLOURS.get(span.status, "#e15759") if span.closed_on else STATUS_COLOURS["Open"]
-            tip = f"{span.label}: open from {span.since}" + (f", {span.status} on {span.closed_on}" if span.closed_on else ", still open")
+            tip = f"{span.label}: open from {span.since}" + (
+                f", {plain_status(span.status)} on {span.closed_on}" if span.closed_on else ", still open")
             out.append(f'<rect class="span" x="{x1:.1f}" y="{y - 6}" width="{max(x2 - x1, 2):.1f}" height="12" '
                        f'fill="{colour}" fill-opacity="0.35" stroke="{colour}"><title>{escape(tip)}</title></rect>')
         for when, kind, event_label in span.marks:
             if first <= day(when) <= last:
                 out.append(mark(x(when), y, kind, f"{when} {MARKS[kind][0]}: {event_label}"))
-    if at:
+    if at and first <= day(at) <= last:
         xa = x(at)
         out.append(f'<line class="at" x1="{xa:.1f}" x2="{xa:.1f}" y1="{top - 12}" y2="{top + row_height * len(spans)}" '
                    f'stroke="#1d3557" stroke-width="2" stroke-dasharray="5 3"/>')
@@ -213,22 +299,29 @@ def timeline_svg(spans: list[IssueSpan], at: str | None = None, start: str | Non
 
 
 def axis(first: date, last: date, x, y_top: float, y_bottom: float) -> list[str]:
-    """Month ticks (or year ticks for long spans) with light grid lines."""
+    """Ticks suited to the range shown: days for a few weeks, Mondays for a few months, then months,
+    quarters or years, with light grid lines."""
     parts = []
-    months = (last.year - first.year) * 12 + last.month - first.month
-    step = 1 if months <= 14 else 3 if months <= 40 else 12
-    tick = date(first.year, first.month, 1)
-    while tick <= last:
-        if tick >= first and (tick.month - 1) % step == 0:
-            xt = x(tick.isoformat())
-            parts.append(f'<line x1="{xt:.1f}" x2="{xt:.1f}" y1="{y_top - 6}" y2="{y_bottom}" stroke="#eee"/>')
-            parts.append(f'<text x="{xt:.1f}" y="{y_bottom + 16}" text-anchor="middle" fill="#666">{tick:%b %Y}</text>')
-        tick = date(tick.year + tick.month // 12, tick.month % 12 + 1, 1)
-    if months == 0:
-        for offset in range(0, (last - first).days + 1, max(1, (last - first).days // 8)):
-            current = first + timedelta(days=offset)
-            xt = x(current.isoformat())
-            parts.append(f'<text x="{xt:.1f}" y="{y_bottom + 16}" text-anchor="middle" fill="#666">{current:%d %b}</text>')
+    days = (last - first).days
+    if days <= 120:
+        step = 1 if days <= 16 else 2 if days <= 30 else 7
+        tick = first if step < 7 else first + timedelta(days=(7 - first.weekday()) % 7)
+        ticks = []
+        while tick <= last:
+            ticks.append((tick, f"{tick.day} {tick:%b}" + (f" {tick.year}" if not ticks else "")))
+            tick += timedelta(days=step)
+    else:
+        months = (last.year - first.year) * 12 + last.month - first.month
+        step = 1 if months <= 14 else 3 if months <= 40 else 12
+        ticks, tick = [], date(first.year, first.month, 1)
+        while tick <= last:
+            if tick >= first and (tick.month - 1) % step == 0:
+                ticks.append((tick, f"{tick:%b %Y}"))
+            tick = date(tick.year + tick.month // 12, tick.month % 12 + 1, 1)
+    for tick, text in ticks:
+        xt = x(tick.isoformat())
+        parts.append(f'<line x1="{xt:.1f}" x2="{xt:.1f}" y1="{y_top - 6}" y2="{y_bottom}" stroke="#eee"/>')
+        parts.append(f'<text x="{xt:.1f}" y="{y_bottom + 16}" text-anchor="middle" fill="#595959">{escape(text)}</text>')
     return parts
 
 
@@ -262,6 +355,8 @@ def legend(y: float, left: float) -> list[str]:
     return parts
 
 
-def timeline_page(svg: str, at: str | None, served: bool, start: str | None = None, end: str | None = None) -> str:
-    """The chart in a page, with date controls when served."""
-    return TEMPLATES.get_template("timeline.html").render(svg=Markup(svg), at=at, served=served, start=start, end=end)
+def timeline_page(svg: str, at: str | None, served: bool, start: str | None = None, end: str | None = None,
+                  controls: dict | None = None) -> str:
+    """The chart in a page, with date, issue and zoom controls when served."""
+    return TEMPLATES.get_template("timeline.html").render(svg=Markup(svg), at=at, served=served, start=start, end=end,
+                                                          controls=controls or {})

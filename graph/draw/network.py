@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.ask import status
+from graph.ask.citations import Citer
 from graph.ask.negotiations import UnknownNegotiation, resolve  # noqa: F401 - raised by project
 from graph.ask.browse import PREFIXES
 from graph.namespaces import PREFIXES as NAMESPACES
@@ -52,11 +53,16 @@ SELECT DISTINCT ?source ?relation ?target WHERE {{
   ?source ?relation ?target . FILTER (isIRI(?target))
 }}"""
 QUOTES = f"""{PREFIXES}
-SELECT ?node (SAMPLE(?exact) AS ?quote) (SAMPLE(?cited) AS ?citation) WHERE {{
+SELECT ?node (SAMPLE(?passage) AS ?source) (SAMPLE(?cited) AS ?citation) WHERE {{
   {{ ?node prov:wasDerivedFrom ?passage . ?passage oa:exact ?exact . FILTER (STRLEN(?exact) > 12) }}
   UNION {{ ?passage salt:refersTo ?node ; oa:exact ?exact . FILTER (STRLEN(?exact) > 12) }}
   UNION {{ ?node dcterms:bibliographicCitation ?cited }}
 }} GROUP BY ?node"""
+PASSAGES = f"""{PREFIXES}
+SELECT ?passage ?exact ?document ?start ?end WHERE {{
+  VALUES ?passage {{ %s }}
+  ?passage oa:exact ?exact ; salt:inDocument ?document ; oa:start ?start ; oa:end ?end .
+}}"""
 
 
 class UnknownNode(KeyError):
@@ -98,16 +104,33 @@ def project_all(kg: KnowledgeGraph) -> nx.MultiDiGraph:
         graph.add_node(row["node"], kind=row["kind"], label=row["label"] or short(row["node"]),
                        date=row["date"], earliest=earliest, latest=latest, type=row["type"] or row["kind"],
                        quote=None, citation=None, status=None)
-    for row in kg.select(QUOTES):
-        if row["node"] in graph:
-            graph.nodes[row["node"]]["quote"] = row["quote"]
-            graph.nodes[row["node"]]["citation"] = row["citation"]
+    add_quotes(graph, kg)
     curie_of = {expand(c): c for c in RELATIONS}
     for row in kg.select(EDGES):
         if row["source"] in graph and row["target"] in graph and row["source"] != row["target"]:
             relation = RELATIONS[curie_of[row["relation"]]]
             graph.add_edge(row["source"], row["target"], key=relation, relation=relation)
     return graph
+
+
+def add_quotes(graph: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
+    """One source quote per node with its pasteable citation (FRUS …, doc. N, para. M), or a curated citation."""
+    rows = [row for row in kg.select(QUOTES) if row["node"] in graph]
+    passages = sorted({row["source"] for row in rows if row["source"]})
+    found: dict[str, dict] = {}
+    for chunk in range(0, len(passages), 400):
+        values = " ".join(f"<{p}>" for p in passages[chunk:chunk + 400] if ">" not in p)
+        for row in kg.select(PASSAGES % values) if values else []:
+            found[row["passage"]] = row
+    citer = Citer(kg)
+    for row in rows:
+        data = graph.nodes[row["node"]]
+        passage = found.get(row["source"] or "")
+        if passage:
+            data["quote"] = passage["exact"]
+            data["citation"] = citer.text_of(passage["document"], int(passage["start"]), int(passage["end"]))
+        else:
+            data["citation"] = row["citation"]
 
 
 def expand(curie: str) -> str:
@@ -125,11 +148,37 @@ def as_of(graph: nx.MultiDiGraph, kg: KnowledgeGraph, day: str) -> nx.MultiDiGra
     keep = [n for n, data in graph.nodes(data=True)
             if data["kind"] not in ("event", "document") or not data["earliest"] or data["earliest"] <= day]
     cut = graph.subgraph(keep).copy()
+    undirected = cut.to_undirected(as_view=True)
+    inactive = [n for n, data in cut.nodes(data=True) if data["kind"] == "person"
+                and not any(cut.nodes[m]["kind"] in ("event", "document") for m in undirected.neighbors(n))]
+    cut.remove_nodes_from(inactive)  # people who appear in no document or event up to that day
     for node, data in cut.nodes(data=True):
         if data["kind"] == "issue":
             data["status"] = statuses.get(node, "NotYetRaised")
     cut.graph["as_of"] = day
     return cut
+
+
+def without_isolated(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, int]:
+    """The graph without nodes that have no edge (e.g. people of a volume's persons list never met in
+    a document), and how many were left out."""
+    isolated = [n for n in graph if graph.degree(n) == 0 and n != graph.graph.get("center")]
+    if not isolated:
+        return graph, 0
+    cut = graph.copy()
+    cut.remove_nodes_from(isolated)
+    return cut, len(isolated)
+
+
+def within_budget(graph: nx.MultiDiGraph, budget: int = 500) -> tuple[nx.MultiDiGraph, int]:
+    """At most `budget` nodes, the best connected kept (the centre of an ego view always);
+    returns the graph and how many nodes were left out."""
+    if graph.number_of_nodes() <= budget:
+        return graph, 0
+    degree = dict(graph.degree())
+    ranked = sorted(graph, key=lambda n: (n != graph.graph.get("center"), -degree[n], n))
+    cut = graph.subgraph(ranked[:budget]).copy()
+    return cut, graph.number_of_nodes() - budget
 
 
 def filtered(graph: nx.MultiDiGraph, kinds: set[str] | None = None, start: str | None = None,

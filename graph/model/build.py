@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from graph.config import Settings
+from graph.model import manifest as manifests
 from graph.model.derived import refresh as refresh_derived
 from graph.extract import Extraction, extract
 from graph.extract.corpus_dates import redate
@@ -252,6 +253,10 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
     report.seconds = round(time.perf_counter() - started, 3)
     report.store = str(settings.store_path)
     (settings.build_dir / "build.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    if update:
+        manifests.mark_amended(settings, list(paths))
+    else:
+        manifests.write(settings, list(paths), include_corpus, inputs)
     return report
 
 
@@ -311,6 +316,37 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+def build_if_changed(settings: Settings | None = None, paths: Iterable[Path] = (), include_corpus: bool = True,
+                     **options) -> tuple[BuildReport | None, str]:
+    """Build only when there is no graph, or when the inputs it was built from (or those asked for) changed;
+    a rebuild uses the recorded inputs, so a graph built with extra paths keeps them. Returns the
+    report (None when nothing was built) and why."""
+    settings = settings or Settings()
+    paths = [Path(p) for p in paths]
+    if not settings.store_path.exists():
+        return build(settings, paths, include_corpus, **options), "there was no graph yet"
+    recorded = manifests.read(settings)
+    if recorded is None:
+        return None, (f"kept the existing graph: it has no record of its inputs ({manifests.manifest_path(settings)}); "
+                      f"run `saltkg build [PATHS]` to rebuild it")
+    if recorded.amended:
+        return None, "kept the existing graph: it was amended in place (build --update or remove) after it was built"
+    asked = [str(p.resolve()) for p in paths]
+    if (paths or not include_corpus) and (asked != recorded.paths or include_corpus != recorded.include_corpus):
+        return build(settings, paths, include_corpus, **options), "other inputs were asked for than the graph was built from"
+    sources = [Path(p) for p in recorded.paths]
+    gone = [str(p) for p in sources if not p.exists()]
+    if gone:
+        return None, f"kept the existing graph: inputs it was built from are gone ({', '.join(gone)})"
+    documents = collect_inputs(([*default_inputs(settings)] if recorded.include_corpus else []) + sources)
+    changed = manifests.changes(settings, recorded, documents)
+    if not changed:
+        return None, f"the graph is up to date with its {len(documents)} input document(s)"
+    report = build(settings, sources, recorded.include_corpus, **options)
+    shown = "; ".join(changed[:5]) + (f"; and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return report, f"rebuilt from the same inputs because files changed ({shown})"
+
+
 def temporary_store_path(settings: Settings) -> Path:
     """A fresh, unused path beside the store for building into."""
     settings.build_dir.mkdir(parents=True, exist_ok=True)
@@ -347,4 +383,6 @@ def remove_locked(doc_ids: list[str], settings: Settings) -> list[str]:
     del store
     swap_into_place(temporary, settings.store_path)
     build_index(KnowledgeGraph.open(settings.store_path), index_path(settings.build_dir))
+    if removed:
+        manifests.mark_amended(settings)
     return removed
