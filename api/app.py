@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.ask import browse
 
-from . import linked_data, openapi, rest, sparql, views
+from . import forwarding, linked_data, openapi, rest, sparql, views
 from .negotiation import wants_html
 from .pages import error_page, render
 from .services import Services
@@ -111,6 +111,7 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
     app.include_router(rest.router)
     app.include_router(views.router)
     add_home(app)
+    forwarding.install(app)
     app.include_router(linked_data.router)  # last: it answers any /{kind}/{path}
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),

@@ -55,17 +55,18 @@ def not_acceptable() -> Response:
 
 
 def resource_triples(services: Services, iri: str) -> list[ox.Triple]:
-    """The resource's own statements and (bounded) the statements pointing to it."""
+    """The resource's own statements and (bounded, the first by IRI) the statements pointing to it, in
+    one stable order whatever store answers."""
     node = browse.term(iri, "iri")
     outgoing = services.kg.query(f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}")
     incoming = services.kg.query(f"CONSTRUCT {{ ?s ?p {node} }} WHERE {{ SELECT ?s ?p WHERE {{ ?s ?p {node} }} "
-                                 f"LIMIT {INCOMING_LIMIT} }}")
-    return list(outgoing) + list(incoming)
+                                 f"ORDER BY ?s ?p LIMIT {INCOMING_LIMIT} }}")
+    return sorted(set(outgoing) | set(incoming), key=str)
 
 
 def named_graph_triples(services: Services, iri: str) -> list[ox.Triple]:
     node = browse.term(iri, "iri")
-    return list(services.kg.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"))
+    return sorted(services.kg.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"), key=str)
 
 
 def rdf_response(triples: list[ox.Triple], media: str) -> Response:

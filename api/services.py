@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from graph.ask.search import SearchIndex
 from graph.model.search_index import build_index
+from graph.model.remote import RemoteGraph
 from graph.model.store import KnowledgeGraph
 
 from .executor import QueryPool
@@ -27,28 +28,47 @@ class Services:
     def __init__(self, settings: ServerSettings):
         self.settings = settings
         self.links = Links(settings.graph.base_iri)
-        self.kg = KnowledgeGraph.open(settings.store)
-        self.pool = QueryPool(settings.store, settings.query_workers, settings.query_timeout, settings.queue_wait)
         self.update_lock = threading.Lock()
         self.cache: dict[str, object] = {}
+        self.replica = None
+        if settings.store_url:
+            self.open_remote(settings)
+        else:
+            self.kg = KnowledgeGraph.open(settings.store)
+            self.pool = QueryPool(settings.store, settings.query_workers, settings.query_timeout,
+                                  settings.queue_wait)
+
+    def open_remote(self, settings: ServerSettings) -> None:
+        """Read a store server: queries forwarded, the search index built here from the store."""
+        from .forwarding import RemotePool, ReplicaState
+        self.kg = RemoteGraph.open(settings.store_url, timeout=settings.query_timeout)
+        self.pool = RemotePool(self.kg, settings.query_workers, settings.query_timeout, settings.queue_wait)
+        self.replica = ReplicaState(self.kg, settings.graph.build_dir / "replica", settings.store_check_seconds)
+        self.replica.refresh()
 
     @property
     def base_iri(self) -> str:
         return self.settings.graph.base_iri
 
     def search_index(self) -> SearchIndex | None:
-        path = self.settings.search_index
+        path = self.replica.index if self.replica else self.settings.search_index
+        if self.replica and self.replica.refresh():
+            self.cache.clear()
         return SearchIndex(path) if path.exists() else None
 
     def cached(self, key: str, compute: Callable[[], object]) -> object:
         """A value computed once per store version (descriptions, counts)."""
+        if self.replica and self.replica.refresh():
+            self.cache.clear()
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
 
     def apply_update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update (relative IRIs against `base_iri`) on the store on disk, then reopen
-        readers and rebuild the search index."""
+        readers and rebuild the search index; for a store server, send it there."""
+        if self.replica:
+            return self.apply_remote_update(sparql, base_iri)
         with self.update_lock:
             store = ox.Store(str(self.settings.store))
             try:
@@ -60,6 +80,16 @@ class Services:
             self.cache.clear()
             self.pool.reload()
             build_index(self.kg, self.settings.search_index)
+
+    def apply_remote_update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Send an authorised update to the store server (relative IRIs against `base_iri`, declared as the
+        update's BASE), then refresh what this replica derives."""
+        with self.update_lock:
+            self.kg.update(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql)
+            self.cache.clear()
+            self.replica.checked = 0.0
+            self.replica.version = None
+            self.replica.refresh()
 
     def close(self) -> None:
         self.pool.close()

@@ -43,6 +43,12 @@ class ServerSettings:
     page_limit: int = field(default_factory=lambda: env_int("SALTKG_PAGE_LIMIT", 500))
     header_timeout: float = field(default_factory=lambda: env_float("SALTKG_HEADER_TIMEOUT", 10.0))
     max_header_bytes: int = field(default_factory=lambda: env_int("SALTKG_MAX_HEADER_BYTES", 64 * 1024))
+    store_check_seconds: float = field(default_factory=lambda: env_float("SALTKG_STORE_CHECK_SECONDS", 30.0))
+
+    @property
+    def store_url(self) -> str | None:
+        """A store server to read instead of the embedded store (SALTKG_STORE), when one is set."""
+        return None if self.store_path else self.graph.store_url
 
     @property
     def store(self) -> Path:

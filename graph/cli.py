@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.config import PROJECT_ROOT, Settings
+from graph.model.remote import StoreConfigError, StoreError, StoreUnavailable
 from graph.model.store import EXPORT_FORMATS, KnowledgeGraph, StoreMissing
 from graph.read.registry import RegistryError
 
@@ -33,17 +34,20 @@ def fail(message: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from graph.model.build import BuildFailed, build, build_if_changed
+    from graph.model.parallel import default_jobs
+    options = {"write_mode": args.store_write, "jobs": args.jobs or default_jobs()}
     try:
         if args.if_changed and not args.update:
             report, why = build_if_changed(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
-                                           validate=not args.no_validate, progress=not args.quiet, strict=args.strict)
+                                           validate=not args.no_validate, progress=not args.quiet, strict=args.strict,
+                                           **options)
             print(("built: " if report else "not built: ") + why)
             if report is None:
                 return 0
         else:
             report = build(Settings(), [Path(p) for p in args.paths], include_corpus=not args.no_corpus,
                            validate=not args.no_validate, progress=not args.quiet, update=args.update,
-                           strict=args.strict)
+                           strict=args.strict, **options)
     except BuildFailed as err:
         if err.report is not None:
             print_problems(err.report)
@@ -129,10 +133,44 @@ def print_extraction(data: dict) -> None:
 # -- query / export ----------------------------------------------------------------------------
 
 def open_graph() -> KnowledgeGraph:
+    """The graph the commands read: the store server named by --store / SALTKG_STORE, else build/store."""
+    settings = Settings()
+    if settings.store_url:
+        from graph.model.remote import RemoteGraph, StoreConfigError
+        try:
+            return RemoteGraph.open(settings.store_url)
+        except StoreConfigError as err:
+            fail(str(err))
     try:
-        return KnowledgeGraph.open(Settings().store_path)
+        return KnowledgeGraph.open(settings.store_path)
     except StoreMissing as err:
         fail(str(err))
+
+
+STORE_OPTIONS = {"store": "SALTKG_STORE", "store_kind": "SALTKG_STORE_KIND", "query_endpoint": "SALTKG_STORE_QUERY",
+                 "update_endpoint": "SALTKG_STORE_UPDATE", "graph_store_endpoint": "SALTKG_STORE_GRAPH_STORE"}
+
+
+def add_store_options(p: argparse.ArgumentParser) -> None:
+    """--store URL and the explicit endpoint options (credentials only from the environment)."""
+    p.add_argument("--store", metavar="URL", help="a SPARQL 1.1 store server instead of the embedded store in "
+                   "build/ (env SALTKG_STORE): http://host:7878 Oxigraph, http://host:8890 Virtuoso, "
+                   "http://host:3030/DATASET Fuseki, or kind+http://… on other ports; credentials from "
+                   "SALTKG_STORE_USER / SALTKG_STORE_PASSWORD")
+    p.add_argument("--store-kind", choices=["oxigraph", "virtuoso", "fuseki", "sparql"],
+                   help="the server's URL layout when the port does not tell")
+    p.add_argument("--query-endpoint", metavar="URL", help="the store's SPARQL query endpoint")
+    p.add_argument("--update-endpoint", metavar="URL", help="the store's SPARQL update endpoint")
+    p.add_argument("--graph-store-endpoint", metavar="URL", help="the store's Graph Store Protocol endpoint")
+
+
+def apply_store_options(args: argparse.Namespace) -> None:
+    """Store options go to the environment, where Settings, the API and worker processes read them."""
+    import os
+    for option, variable in STORE_OPTIONS.items():
+        value = getattr(args, option, None)
+        if value:
+            os.environ[variable] = value
 
 
 def read_query(args: argparse.Namespace) -> str:
@@ -240,6 +278,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from graph.model.validate import validate_store
     kg = open_graph()
+    if not isinstance(kg, KnowledgeGraph):
+        fail("validate checks the embedded store; a build into a store server is validated before it is written")
     report = validate_store(kg.store)
     print("conforms" if report.conforms else f"{report.violations} violations\n{report.text}")
     return 0 if report.conforms else 1
@@ -521,7 +561,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     SALTKG_HEADER_TIMEOUT and SALTKG_MAX_HEADER_BYTES); named by import string, like the app."""
     import uvicorn
     from uvicorn.importer import import_from_string
-    open_graph()  # fail early and clearly if nothing is built
+    kg = open_graph()  # fail early and clearly if nothing is built or the store URL is unusable
+    if hasattr(kg, "describe"):
+        print(f"serving the graph in the {kg.describe()}", file=sys.stderr)
     protocol = import_from_string("api.server:LimitedH11Protocol")
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="info",
                 http=protocol, timeout_keep_alive=5, h11_max_incomplete_event_size=protocol.max_head_bytes + 1024)
@@ -546,6 +588,13 @@ def parser() -> argparse.ArgumentParser:
                         "those same inputs); `make serve` uses this")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="extract in N worker processes (default: the CPU "
+                   "count; 1 extracts in this process); the graph is the same either way")
+    p.add_argument("--store-write", choices=["transaction", "graphs"], default="transaction",
+                   help="with --store: one update transaction (default; readers see the old graph until the "
+                   "new one is whole) or one Graph Store PUT per named graph (for builds too big for one "
+                   "transaction)")
+    add_store_options(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("import-people", help="convert the Office of the Historian's people records "
@@ -564,6 +613,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("query", help="run a SPARQL query on the built graph")
+    add_store_options(p)
     p.add_argument("sparql", nargs="?")
     p.add_argument("-f", "--file", help="read the query from a .rq file")
     p.add_argument("-n", "--name", help="run a named query shipped with saltkg")
@@ -575,11 +625,13 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("export", help="write the whole graph")
+    add_store_options(p)
     p.add_argument("--format", default="turtle", choices=sorted(EXPORT_FORMATS))
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("validate", help="validate the built graph against the SHACL shapes")
+    add_store_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("remove", help="remove documents (by id) from the graph")
@@ -587,17 +639,20 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("unresolved", help="negotiation issues unresolved on a date, with their evidence")
+    add_store_options(p)
     p.add_argument("--on", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--negotiation", help="which negotiation (salt-i, salt-ii); default SALT I")
     p.add_argument("--format", default="text", choices=["text", "json"])
     p.set_defaults(func=cmd_unresolved)
 
     p = sub.add_parser("timeline", help="the dated history of one issue (and its narrower issues)")
+    add_store_options(p)
     p.add_argument("issue", help="issue id, e.g. heavy-missile-definition")
     p.add_argument("--format", default="text", choices=["text", "json"])
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("view", help="write an interactive network view or the issue timeline as a file")
+    add_store_options(p)
     p.add_argument("target", nargs="?", help="an entity, issue or document (person/kissinger, "
                    "document/frus1969-76v14-d247); omitted: the whole network")
     p.add_argument("-o", "--output", required=True, help="file to write (.html; .svg for --timeline)")
@@ -614,6 +669,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_view)
 
     p = sub.add_parser("analyse", help="network analysis: central, path A B, components, export FILE")
+    add_store_options(p)
     p.add_argument("analysis", choices=["central", "path", "components", "export"])
     p.add_argument("args", nargs="*")
     p.add_argument("--top", type=int, default=10)
@@ -635,12 +691,14 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the built graph over HTTP")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    add_store_options(p)
     p.set_defaults(func=cmd_serve)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    apply_store_options(args)
     try:
         return args.func(args)
     except CommandError as err:
@@ -648,6 +706,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except RegistryError as err:
         print(f"saltkg: error: the curated registry cannot be read: {err}", file=sys.stderr)
+        return 1
+    except (StoreUnavailable, StoreError, StoreConfigError) as err:
+        done = " (the served graph is unchanged)" if args.command == "build" else ""
+        print(f"saltkg: error: {err}{done}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

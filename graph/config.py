@@ -24,6 +24,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: _env_path("SALTKG_DATA", PROJECT_ROOT / "data"))
     build_dir: Path = field(default_factory=lambda: _env_path("SALTKG_BUILD", PROJECT_ROOT / "build"))
     ontology_dir: Path = PROJECT_ROOT / "ontology"
+    store_url: str | None = field(default_factory=lambda: os.environ.get("SALTKG_STORE") or None)
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

@@ -153,7 +153,8 @@ def list_issues(kg: KnowledgeGraph) -> list[dict]:
 
 
 def split(value: str | None, separator: str) -> list[str]:
-    return [part for part in (value or "").split(separator) if part]
+    """The parts of a GROUP_CONCAT, sorted: SPARQL leaves their order to the engine."""
+    return sorted(part for part in (value or "").split(separator) if part)
 
 
 def find_entities(kg: KnowledgeGraph, text: str | None = None, kind: str | None = None) -> list[dict]:
@@ -235,7 +236,7 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
     if start:
         filters.append(f"FILTER (?latest >= {term(start, 'date')})")
     if end:
-        filters.append(f"FILTER (?earliest <= {term(end, 'date')})")
+        filters.append(f"FILTER (!(?earliest > {term(end, 'date')}))")  # not <=: see unresolved-on-date.rq
     if actor:
         filters.append(f"?event sem:hasActor {term(actor, 'iri')} .")
     if issue:

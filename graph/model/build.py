@@ -126,6 +126,41 @@ def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report
         add_volume(store, path, registry, report, progress)
 
 
+def add_documents_in_pool(store: ox.Store, paths: list[Path], registry: Registry, report: BuildReport,
+                          progress: bool, executor, jobs: int) -> None:
+    """`add_documents` with extraction in `jobs` worker processes; the same quads, written in input order
+    (plain-text documents after the corpus-wide re-dating, as in a serial build)."""
+    from graph.model.parallel import ExtractionPool, extract_tei, extract_text, redate_in_pool, store_encoded
+    bar = tqdm(desc="documents", unit="doc", disable=not progress, leave=False, dynamic_ncols=True)
+
+    def write(outcome: tuple) -> None:
+        _, doc_id, data, warnings = outcome
+        store_encoded(store, registry.base_iri, doc_id, data)
+        report.documents += 1
+        report.warnings.extend(warnings)
+        bar.update(1)
+        if report.documents % FLUSH_EVERY == 0:
+            store.flush()
+
+    texts: list[tuple] = []
+    pool = ExtractionPool(executor, jobs, texts.append)
+    try:
+        for path in (p for p in paths if not is_tei(p)):
+            pool.submit(extract_text, path)
+        pool.drain()
+        report.errors.extend(outcome[1] for outcome in texts if outcome[0] == "error")
+        for outcome in redate_in_pool(executor, [o for o in texts if o[0] == "ok"], registry):
+            write(outcome)
+        texts.clear()
+        pool.write = write
+        for path in (p for p in paths if is_tei(p)):
+            add_volume(store, path, registry, report, False, pool=pool,
+                       on_document=lambda tei, known, path=path: pool.submit(extract_tei, str(path), tei, known))
+    finally:
+        pool.close()
+        bar.close()
+
+
 def replace_graph(store: ox.Store, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
     """Put `quads` in place of whatever the named graph held."""
     if store.contains_named_graph(graph):
@@ -142,8 +177,10 @@ def store_extraction(store: ox.Store, result: Extraction, registry: Registry, re
         store.flush()  # write buffered data out, so memory does not grow with the input
 
 
-def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildReport, progress: bool) -> None:
-    """Stream one TEI volume into the store with a progress bar; a broken file keeps what was read."""
+def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildReport, progress: bool,
+               on_document=None, pool=None) -> None:
+    """Stream one TEI volume into the store with a progress bar; a broken file keeps what was read.
+    With `on_document`, documents go to a worker pool instead of being extracted here."""
     bar = tqdm(total=count_documents(path), desc=Path(path).name, unit="doc", disable=not progress,
                leave=False, dynamic_ncols=True)
 
@@ -151,11 +188,13 @@ def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildRep
     try:
         imported = import_volume(Path(path), registry, lambda quads: replace_graph(store, quads[0].graph_name, quads),
                                  lambda result, volume_registry: store_extraction(store, result, volume_registry, report),
-                                 bar.update)
+                                 bar.update, on_document)
     except ReadError as err:
         report.errors.append(str(err))
     finally:
         bar.close()
+        if pool is not None:
+            pool.drain()  # every document of the volume written before its report
     if imported and imported.error:
         report.errors.append(f"{imported.error} (the {imported.documents} documents read before it are kept)")
     if imported and imported.volume:
@@ -201,17 +240,23 @@ def default_inputs(settings: Settings) -> list[Path]:
 
 
 def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_corpus: bool = True,
-          validate: bool = True, progress: bool = True, update: bool = False, strict: bool = False) -> BuildReport:
+          validate: bool = True, progress: bool = True, update: bool = False, strict: bool = False,
+          write_mode: str = "auto", jobs: int = 1) -> BuildReport:
     """Build (or, with update=True, amend) the graph; swap it into place only on success (with
-    strict=True, only when no document failed and nothing was warned about)."""
+    strict=True, only when no document failed and nothing was warned about). With a store URL in the
+    settings the finished build is written into that server instead (graph.model.publish). `jobs`
+    worker processes extract and validate (graph.model.parallel)."""
     settings = settings or Settings()
     registry = Registry.load(settings)
     with build_lock(settings):
-        return build_locked(settings, registry, paths, include_corpus, validate, progress, update, strict)
+        if settings.store_url:
+            return build_into_server(settings, registry, paths, include_corpus, validate, progress, update,
+                                     strict, write_mode, jobs)
+        return build_locked(settings, registry, paths, include_corpus, validate, progress, update, strict, jobs)
 
 
 def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], include_corpus: bool,
-                 validate: bool, progress: bool, update: bool, strict: bool) -> BuildReport:
+                 validate: bool, progress: bool, update: bool, strict: bool, jobs: int = 1) -> BuildReport:
     """The build itself, run while this process holds the build folder's lock."""
     started = time.perf_counter()
     report = BuildReport()
@@ -223,23 +268,7 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
     store = None
     try:
         store = open_working_store(settings, temporary, update)
-        load_static_graphs(store, settings)
-        add_documents(store, inputs, registry, report, progress)
-        load_people(store, settings)  # the shipped people database, for the persons the graph uses
-        refresh_derived(store, registry)
-        if report.documents == 0 and not update:
-            raise BuildFailed("no document could be read: " + ("; ".join(report.errors) or "no input"))
-        kg = KnowledgeGraph(store, temporary)
-        summarise(kg, report)
-        if validate:
-            check: ValidationReport = validate_store(store, settings.ontology_dir / "shapes.ttl")
-            report.conforms, report.violations, report.validation_text = check.conforms, check.violations, check.text
-            if not check.conforms:
-                raise BuildFailed(f"the graph does not conform to the SHACL shapes ({check.violations} "
-                                  f"violations):\n{check.text[:4000]}")
-        if strict and (report.errors or report.warnings):
-            raise BuildFailed(f"--strict: {len(report.errors)} errors and {len(report.warnings)} warnings",
-                              report)
+        kg = prepare(store, settings, registry, inputs, report, validate, progress, update, strict, temporary, jobs)
         build_index(kg, staged_index)
         store.flush()
         del kg, store
@@ -345,6 +374,85 @@ def build_if_changed(settings: Settings | None = None, paths: Iterable[Path] = (
     report = build(settings, sources, recorded.include_corpus, **options)
     shown = "; ".join(changed[:5]) + (f"; and {len(changed) - 5} more" if len(changed) > 5 else "")
     return report, f"rebuilt from the same inputs because files changed ({shown})"
+
+
+def prepare(store: ox.Store, settings: Settings, registry: Registry, inputs: list[Path], report: BuildReport,
+            validate: bool, progress: bool, update: bool, strict: bool, location: Path, jobs: int = 1) -> KnowledgeGraph:
+    """Fill a working store with the whole build and check it; BuildFailed when it is not worth keeping."""
+    load_static_graphs(store, settings)
+    executor = None
+    if jobs > 1 and (len(inputs) > 1 or any(is_tei(p) for p in inputs)):
+        from graph.model.parallel import worker_pool
+        executor = worker_pool(settings, jobs)  # one pool for extraction and validation
+    try:
+        return fill_and_check(store, settings, inputs, report, validate, progress, update, strict, location,
+                              jobs, registry, executor)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def fill_and_check(store: ox.Store, settings: Settings, inputs: list[Path], report: BuildReport, validate: bool,
+                   progress: bool, update: bool, strict: bool, location: Path, jobs: int, registry: Registry,
+                   executor) -> KnowledgeGraph:
+    """Documents in (in the pool when there is one), derived graph, counts, SHACL."""
+    if executor is not None:
+        add_documents_in_pool(store, inputs, registry, report, progress, executor, jobs)
+    else:
+        add_documents(store, inputs, registry, report, progress)
+    load_people(store, settings)  # the shipped people database, for the persons the graph uses
+    refresh_derived(store, registry)
+    if report.documents == 0 and not update:
+        raise BuildFailed("no document could be read: " + ("; ".join(report.errors) or "no input"))
+    kg = KnowledgeGraph(store, location)
+    summarise(kg, report)
+    if validate:
+        check: ValidationReport = run_validation(store, settings, jobs, executor)
+        report.conforms, report.violations, report.validation_text = check.conforms, check.violations, check.text
+        if not check.conforms:
+            raise BuildFailed(f"the graph does not conform to the SHACL shapes ({check.violations} "
+                              f"violations):\n{check.text[:4000]}")
+    if strict and (report.errors or report.warnings):
+        raise BuildFailed(f"--strict: {len(report.errors)} errors and {len(report.warnings)} warnings", report)
+    return kg
+
+
+def run_validation(store: ox.Store, settings: Settings, jobs: int, executor=None) -> ValidationReport:
+    """SHACL validation, its pyshacl passes in the worker pool when there is one (the same report)."""
+    shapes = settings.ontology_dir / "shapes.ttl"
+    if executor is not None:
+        from graph.model.parallel import validate_in_pool
+        return validate_in_pool(store, shapes, settings, jobs, executor=executor)
+    return validate_store(store, shapes)
+
+
+def build_into_server(settings: Settings, registry: Registry, paths: Iterable[Path], include_corpus: bool,
+                      validate: bool, progress: bool, update: bool, strict: bool, write_mode: str,
+                      jobs: int = 1) -> BuildReport:
+    """Build in a local working store, then write the finished graph into the store server at once."""
+    from graph.model.publish import publish
+    from graph.model.remote import RemoteGraph
+    if update:
+        raise BuildFailed("--update amends the embedded store; for a store server rebuild with every document "
+                          "(the server's graph is replaced as a whole, in one transaction)")
+    started = time.perf_counter()
+    report = BuildReport()
+    registry.attach_people(settings.data_dir / PEOPLE_FILE)
+    remote = RemoteGraph.open(settings.store_url)
+    inputs = collect_inputs(([*default_inputs(settings)] if include_corpus else []) + list(paths))
+    temporary = temporary_store_path(settings)
+    store = ox.Store(str(temporary))
+    try:
+        prepare(store, settings, registry, inputs, report, validate, progress, update, strict, temporary, jobs)
+        publish(store, remote, settings.base_iri, write_mode)
+    finally:
+        del store
+        shutil.rmtree(temporary, ignore_errors=True)
+        remote.close()
+    report.seconds = round(time.perf_counter() - started, 3)
+    report.store = remote.describe()
+    (settings.build_dir / "build.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    return report
 
 
 def temporary_store_path(settings: Settings) -> Path:

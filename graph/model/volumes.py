@@ -158,6 +158,25 @@ def volume_quads(volume: VolumeInfo, persons: list[TeiPerson], terms: list[TeiTe
     return out.quads
 
 
+def volume_context(path: Path, registry: Registry) -> tuple[PersonMatch, Registry, dict[str, str], VolumeInfo]:
+    """What extracting one of the volume's documents needs, read from its front matter alone (the same
+    matching `import_volume` does, so every worker process arrives at the same registry)."""
+    persons: list[TeiPerson] = []
+    terms: list[TeiTerm] = []
+    volume = None
+    for kind, item in iter_volume(path):
+        if kind == "volume":
+            volume = item
+        elif kind == "persons":
+            persons = item
+        elif kind == "terms":
+            terms = item
+        elif kind == "document":
+            break
+    match, volume_registry = with_volume_lists(persons, terms, registry, volume)
+    return match, volume_registry, term_iri_map(terms, volume, registry.base_iri), volume
+
+
 def term_iri_map(terms: list[TeiTerm], volume: VolumeInfo, base_iri: str) -> dict[str, str]:
     """IRIs for the glossary: by xml:id, or by the term itself for the few entries without one."""
     return {(t.id or t.term): f"{base_iri}term/{volume.id}/{slug(t.id or t.term) or 'term'}" for t in terms}
@@ -174,10 +193,12 @@ class VolumeImport:
     error: str | None = None  # why reading stopped early (file and line); what was read is kept
 
 
-def import_volume(path: Path, registry: Registry, on_quads, on_extraction, progress=None) -> VolumeImport:
+def import_volume(path: Path, registry: Registry, on_quads, on_extraction, progress=None,
+                  on_document=None) -> VolumeImport:
     """Stream a volume: `on_quads(quads)` gets the volume's own graph, `on_extraction(extraction,
     registry)` each document in order. Undated documents wait for their next dated neighbour. A volume
-    that breaks off is imported up to the error, which is returned in `error`."""
+    that breaks off is imported up to the error, which is returned in `error`. With
+    `on_document(tei, known)` the documents are handed over unextracted (graph.model.parallel)."""
     report = VolumeImport()
     persons: list[TeiPerson] = []
     terms: list[TeiTerm] = []
@@ -199,6 +220,11 @@ def import_volume(path: Path, registry: Registry, on_quads, on_extraction, progr
         return volume_registry
 
     def finish(tei: TeiDocument, known: KnownDate | None) -> None:
+        if on_document is not None:
+            prepare()
+            on_document(tei, known)
+            report.documents += 1
+            return
         extraction = tei_extraction(tei, prepare(), report.match, term_iris, report.volume, known)
         on_extraction(extraction, volume_registry)
         report.documents += 1

@@ -1,0 +1,149 @@
+"""Serving a graph held by a store server: /sparql forwarded with the same guards and limits, 503 with
+Retry-After when the store is down or slow, /healthz, and the replica's own search index.
+
+The guards (size, update, SERVICE allowlist) run in api/sparql.py before a query gets here, exactly as
+for the embedded store. The store's answer is fetched as SPARQL JSON results or N-Triples under the
+byte limit and the time limit (enforced here, on the client side, whatever the server does), parsed by
+pyoxigraph and serialised by the same code as the embedded store's workers, so content negotiation
+and the bytes sent are the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from graph.model.remote import RemoteGraph, StoreError, StoreTimeout, StoreUnavailable
+from graph.model.search_index import build_index
+
+from .executor import ERRORS, PoolBusy, QueryAnswer, QueryFailed, QueryJob, QueryTimeout, execute
+
+RETRY_AFTER = 5
+
+
+class StoreDown(QueryFailed):
+    """The store server is down or refusing: answered 503 with Retry-After."""
+
+    status = 503
+
+
+class Forwarder:
+    """Looks like a pyoxigraph Store to `executor.execute`, but asks the store server."""
+
+    def __init__(self, kg: RemoteGraph, timeout: float, max_bytes: int):
+        self.kg = kg
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.failure: Exception | None = None
+
+    def query(self, sparql: str, default_graph=None, named_graphs=None, use_default_graph_as_union=False):
+        """Forward one query; failures of the store are kept aside so they are not taken for the query's."""
+        try:
+            return self.kg.query(sparql, default_graphs=[g.value for g in default_graph or []],
+                                 named_graphs=[g.value for g in named_graphs or []], timeout=self.timeout,
+                                 max_bytes=self.max_bytes * 4)
+        except (StoreUnavailable, StoreError) as err:
+            self.failure = err
+            raise
+
+
+class RemotePool:
+    """The query pool's interface over a store server: bounded concurrency, client-side time limit."""
+
+    def __init__(self, kg: RemoteGraph, size: int, timeout: float, queue_wait: float):
+        self.kg = kg
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.queue_wait = queue_wait
+        self.slots = threading.BoundedSemaphore(self.size)
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Answer a job from the store or raise the matching QueryFailed (503 when the store fails us)."""
+        if not self.slots.acquire(timeout=self.queue_wait):
+            raise PoolBusy(f"all {self.size} query slots are busy; try again shortly")
+        try:
+            forwarder = Forwarder(self.kg, self.timeout, job.max_bytes)
+            outcome = execute(forwarder, job)
+        finally:
+            self.slots.release()
+        if isinstance(forwarder.failure, StoreTimeout):
+            raise QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s")
+        if isinstance(forwarder.failure, StoreUnavailable):
+            raise StoreDown(f"the store is unavailable: {forwarder.failure}")
+        if outcome[0] == "ok":
+            return QueryAnswer(outcome[1], outcome[2])
+        raise ERRORS[outcome[0]](outcome[1])
+
+    def reload(self) -> None:
+        """Nothing to reopen: every query goes to the server."""
+
+    def close(self) -> None:
+        self.kg.close()
+
+
+class ReplicaState:
+    """What this API replica derives from the store: the search index, rebuilt when the store changes."""
+
+    def __init__(self, kg: RemoteGraph, folder: Path, check_every: float = 30.0):
+        self.kg = kg
+        key = hashlib.sha256(kg.endpoints.query.encode()).hexdigest()[:12]
+        self.index = Path(folder) / f"search-{key}.sqlite"
+        self.check_every = check_every
+        self.lock = threading.Lock()
+        self.checked = 0.0
+        self.version: int | None = None
+
+    def refresh(self) -> bool:
+        """Rebuild the index when the store's content changed (checked at most every `check_every` s);
+        True when it did change. A store that cannot be reached keeps the last index."""
+        if time.monotonic() - self.checked < self.check_every and self.index.exists():
+            return False
+        with self.lock:
+            if time.monotonic() - self.checked < self.check_every and self.index.exists():
+                return False
+            try:
+                version = self.kg.quad_count()
+                changed = version != self.version
+                if changed or not self.index.exists():
+                    self.index.parent.mkdir(parents=True, exist_ok=True)
+                    build_index(self.kg, self.index)
+                self.version, self.checked = version, time.monotonic()
+                return changed
+            except (StoreUnavailable, StoreError):
+                self.checked = time.monotonic()  # do not make every request wait on a failing store
+                return False
+
+
+def unavailable(err: Exception) -> JSONResponse:
+    return JSONResponse({"error": "the graph store is unavailable; try again shortly", "detail": str(err)},
+                        status_code=503, headers={"Retry-After": str(RETRY_AFTER)})
+
+
+def install(app: FastAPI) -> None:
+    """Store failures anywhere (REST, pages, views) become 503 with Retry-After; /healthz reports."""
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, err: StoreUnavailable) -> JSONResponse:
+        return unavailable(err)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, err: StoreError) -> JSONResponse:
+        return JSONResponse({"error": "the graph store answered with an error", "detail": str(err)},
+                            status_code=502)
+
+    @app.get("/healthz", tags=["service"], summary="Which store this server reads and how many triples it holds")
+    def healthz(request: Request) -> JSONResponse:
+        services = request.app.state.services
+        kg = services.kg
+        store = kg.describe() if isinstance(kg, RemoteGraph) else f"embedded store at {kg.path}"
+        try:
+            triples = kg.triple_count()
+        except (StoreUnavailable, StoreError) as err:
+            return JSONResponse({"status": "unavailable", "store": store, "detail": str(err)}, status_code=503,
+                                headers={"Retry-After": str(RETRY_AFTER)})
+        return JSONResponse({"status": "ok", "store": store, "triples": triples})

@@ -1,0 +1,213 @@
+"""Extract documents in a pool of processes (`saltkg build --jobs N`), with the same quads as a serial build.
+
+The main process reads (plain-text paths; TEI volumes streamed document by document, dates settled
+as in a serial import), hands each document to a worker, and writes the workers' N-Quads into the
+store in input order. At most a few documents per worker are in flight, so memory stays bounded
+however large a volume is. Each worker loads the registry once and, for a TEI volume, reads the
+volume's front matter once to reach the same person matching as the main process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from graph.config import Settings
+from graph.extract import KnownDate, extract
+from graph.model.rdf import document_quads, graph_iri
+from graph.read.reader import ReadError, read_document
+from graph.read.registry import Registry
+from graph.read.tei import TeiDocument
+
+IN_FLIGHT_PER_JOB = 4
+_registry: Registry | None = None
+_volumes: dict[str, tuple] = {}
+
+
+def default_jobs() -> int:
+    """The CPU count this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def init_worker(settings: Settings) -> None:
+    """Each worker's registry, read with the people database as the main process's is."""
+    global _registry
+    from graph.read.people import PEOPLE_FILE
+    _registry = Registry.load(settings)
+    _registry.attach_people(settings.data_dir / PEOPLE_FILE)
+
+
+def encoded(quads: list[ox.Quad]) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def extract_text(path: Path) -> tuple:
+    """Worker: one plain-text document → ('ok', doc id, N-Quads, warnings, extraction) or ('error', message);
+    the extraction goes back for the corpus-wide re-dating."""
+    try:
+        result = extract(read_document(path), _registry)
+    except ReadError as err:
+        return ("error", str(err))
+    return ("ok", result.document.id, encoded(document_quads(result, _registry)), result.warnings, result)
+
+
+def extract_known(doc, known: KnownDate) -> tuple:
+    """Worker: a document extracted again with the date other documents give it."""
+    result = extract(doc, _registry, known)
+    return ("ok", result.document.id, encoded(document_quads(result, _registry)), result.warnings)
+
+
+def redate_in_pool(executor: ProcessPoolExecutor, outcomes: list[tuple], registry: Registry) -> list[tuple]:
+    """The plain-text outcomes in order, those the corpus dates better extracted again in the pool
+    (graph.extract.corpus_dates.redate, spread over the workers)."""
+    from graph.extract.corpus_dates import corpus_dates
+    better = corpus_dates([outcome[4] for outcome in outcomes], registry)
+    again = {o[1]: executor.submit(extract_known, o[4].doc, better[o[1]]) for o in outcomes if o[1] in better}
+    return [again[o[1]].result() if o[1] in again else o[:4] for o in outcomes]
+
+
+def extract_tei(path: str, tei: TeiDocument, known: KnownDate | None) -> tuple:
+    """Worker: one document of a TEI volume, with the volume's registry (read once per worker)."""
+    from graph.model.volumes import tei_extraction, volume_context
+    if path not in _volumes:
+        _volumes.clear()  # one volume at a time: its registry is the big part
+        _volumes[path] = volume_context(Path(path), _registry)
+    match, volume_registry, term_iris, volume = _volumes[path]
+    result = tei_extraction(tei, volume_registry, match, term_iris, volume, known)
+    return ("ok", result.document.id, encoded(document_quads(result, volume_registry)), result.warnings)
+
+
+def worker_pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
+    """`jobs` spawned worker processes, each with the registry loaded (for extraction and validation)."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=(settings,))
+
+
+class ExtractionPool:
+    """The ordered, bounded queue of documents in flight in a worker pool."""
+
+    def __init__(self, executor: ProcessPoolExecutor, jobs: int, write: Callable[[tuple], None]):
+        self.executor = executor
+        self.limit = jobs * IN_FLIGHT_PER_JOB
+        self.pending: deque[Future] = deque()
+        self.write = write
+
+    def submit(self, function, *args) -> None:
+        """Queue one document; write finished ones (in order) while too many are in flight."""
+        self.pending.append(self.executor.submit(function, *args))
+        while len(self.pending) >= self.limit:
+            self.write(self.pending.popleft().result())
+
+    def drain(self) -> None:
+        while self.pending:
+            self.write(self.pending.popleft().result())
+
+    def close(self) -> None:
+        """Forget documents still queued (after a failure); the executor belongs to the caller."""
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
+
+
+def store_encoded(store: ox.Store, base_iri: str, doc_id: str, data: bytes) -> None:
+    """Replace a document's named graph by a worker's N-Quads."""
+    graph = graph_iri(base_iri, doc_id)
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    store.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))  # as a serial build adds them
+
+
+# -- SHACL validation in the same kind of pool --------------------------------------------------------
+
+_shapes: dict[str, object] = {}
+
+
+def validation_passes(store: ox.Store, batch: int) -> tuple[list, list[list]]:
+    """The graphs of the pyshacl passes, as validate.check_core makes them: (context, [derived graph,
+    then each batch of document graphs]); every pass also reads the context."""
+    from graph.model.derived import derived_graph
+    from graph.model.validate import DOCUMENT_GRAPHS
+    documents = [row["g"] for row in store.query(DOCUMENT_GRAPHS)]
+    document_set = {g.value for g in documents}
+    derived = derived_graph(Settings().base_iri)
+    context = [g for g in store.named_graphs()
+               if isinstance(g, ox.NamedNode) and g.value not in document_set and g != derived]
+    if store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        context.append(ox.DefaultGraph())
+    return context, [[derived]] + [documents[start:start + batch] for start in range(0, len(documents), batch)]
+
+
+def pass_data(store: ox.Store, graphs: list) -> bytes:
+    """The triples of some graphs as N-Triples (what a worker parses for pyshacl), serialised by Oxigraph."""
+    named = [g for g in graphs if isinstance(g, ox.NamedNode)]
+    parts = []
+    if named:
+        values = " ".join(str(g) for g in named)
+        parts.append(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+                     .serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+    if any(isinstance(g, ox.DefaultGraph) for g in graphs):
+        parts.append(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").serialize(format=ox.RdfFormat.N_TRIPLES)
+                     or b"")
+    return b"".join(parts)
+
+
+def validate_pass(data: bytes, shapes_path: str) -> tuple[list[str], str]:
+    """Worker: one pyshacl pass over N-Triples → (violation messages, report text if it does not conform)."""
+    import pyshacl
+    import rdflib
+    from graph.model.validate import SH, load_shapes
+    if shapes_path not in _shapes:
+        _shapes[shapes_path] = load_shapes(Path(shapes_path))[0]
+    graph = rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
+    conforms, results, text = pyshacl.validate(graph, shacl_graph=_shapes[shapes_path], inference="none",
+                                               advanced=True)
+    if conforms:
+        return [], ""
+    sh = rdflib.Namespace(SH)
+    messages = []
+    for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
+        focus, path = results.value(result, sh.focusNode), results.value(result, sh.resultPath)
+        message = results.value(result, sh.resultMessage)
+        messages.append(f"{focus}: {path or ''} {message or ''}".strip())
+    return messages, text
+
+
+def validate_in_pool(store: ox.Store, shapes_path: Path, settings: Settings, jobs: int, batch: int | None = None,
+                     executor: ProcessPoolExecutor | None = None):
+    """`validate.validate_store` with the pyshacl passes spread over `jobs` processes (the build's pool
+    when given): the same report."""
+    from graph.model.validate import BATCH_DOCUMENTS, ValidationReport, check_sparql, load_shapes
+    sparql_messages = check_sparql(store, load_shapes(shapes_path)[1])
+    messages, texts = set(), []
+    owned = executor is None
+    executor = executor or worker_pool(settings, jobs)
+    try:
+        pending: deque[Future] = deque()
+        outcomes = []
+        context, passes = validation_passes(store, batch or BATCH_DOCUMENTS)
+        shared = pass_data(store, context)
+        for graphs in passes:
+            pending.append(executor.submit(validate_pass, shared + pass_data(store, graphs), str(shapes_path)))
+            while len(pending) > jobs * 2:
+                outcomes.append(pending.popleft().result())
+        outcomes.extend(future.result() for future in pending)
+    finally:
+        if owned:
+            executor.shutdown(wait=True, cancel_futures=True)
+    for found, text in outcomes:
+        messages.update(found)
+        if text:
+            texts.append(text)
+    core_text = "\n".join(texts)
+    every = sparql_messages + sorted(messages)
+    text = "\n".join(["Validation Report", f"Conforms: {not every}"] + sparql_messages + ([core_text] if core_text else []))
+    return ValidationReport(not every, len(every), text, every)

@@ -1,0 +1,85 @@
+"""`saltkg build --jobs N`: documents extracted and validated in worker processes give the very graph,
+warnings and validation report of a serial build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.cli import main
+from graph.config import Settings
+from graph.model.build import build
+from graph.model.parallel import validate_in_pool
+from graph.model.validate import validate_store
+from tests.conftest import FIXTURES
+
+TEI = FIXTURES / "tei" / "frus1969-76v99-test.xml"
+
+
+def canonical(store_path: Path) -> ox.Dataset:
+    """The dataset with blank nodes relabelled canonically, so two builds compare quad by quad."""
+    dataset = ox.Dataset(ox.Store.read_only(str(store_path)))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def serial_and_parallel(tmp_path_factory):
+    inputs = [TEI, FIXTURES / "corpus"]
+    runs = []
+    for jobs in (1, 2):
+        settings = Settings(build_dir=tmp_path_factory.mktemp(f"jobs{jobs}") / "build")
+        runs.append((build(settings, inputs, progress=False, jobs=jobs), settings))
+    return runs
+
+
+def test_parallel_build_has_the_same_quads(serial_and_parallel):
+    (serial, one), (parallel, two) = serial_and_parallel
+    assert parallel.documents == serial.documents > 5
+    assert canonical(two.store_path) == canonical(one.store_path)
+    assert parallel.quads == serial.quads
+
+
+def test_parallel_build_reports_the_same(serial_and_parallel):
+    (serial, _), (parallel, _) = serial_and_parallel
+    assert parallel.warnings == serial.warnings
+    assert parallel.errors == serial.errors
+    assert parallel.volumes == serial.volumes
+    assert parallel.conforms is serial.conforms is True
+    assert parallel.entities == serial.entities and parallel.events == serial.events
+
+
+def test_pool_validation_finds_the_same_violations(serial_and_parallel, tmp_path):
+    _, settings = serial_and_parallel[0]
+    copy = tmp_path / "store"
+    shutil.copytree(settings.store_path, copy)
+    store = ox.Store(str(copy))
+    store.update("""DELETE { GRAPH ?g { ?d <http://purl.org/dc/terms/title> ?t } } WHERE { GRAPH ?g {
+                      ?d a <https://w3id.org/salt-kg/ontology#Document> ; <http://purl.org/dc/terms/title> ?t } }""")
+    shapes = settings.ontology_dir / "shapes.ttl"
+    serial, pooled = validate_store(store, shapes), validate_in_pool(store, shapes, settings, jobs=2, batch=2)
+    assert not serial.conforms and serial.violations > 0
+    assert (pooled.conforms, pooled.messages) == (serial.conforms, serial.messages)
+
+
+def test_bad_input_in_a_worker_is_reported_and_the_rest_builds(tmp_path, monkeypatch):
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\xff\xfe\x00not a document")
+    monkeypatch.setenv("SALTKG_BUILD", str(tmp_path / "build"))
+    folder = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "corpus", folder)
+    shutil.copy(broken, folder / "broken.txt")
+    settings = Settings(build_dir=tmp_path / "build")
+    serial = build(settings, [folder], include_corpus=False, progress=False, jobs=1)
+    parallel = build(settings, [folder], include_corpus=False, progress=False, jobs=2)
+    assert parallel.errors == serial.errors and "broken.txt" in serial.errors[0]
+    assert parallel.documents == serial.documents == 3
+
+
+def test_cli_jobs_option(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SALTKG_BUILD", str(tmp_path / "build"))
+    assert main(["build", "--jobs", "2", "--quiet", str(FIXTURES / "corpus")]) == 0
+    assert "documents" in capsys.readouterr().out

@@ -1,0 +1,108 @@
+"""The graph in a real OpenLink Virtuoso (Debian's virtuoso-opensource, installed when run as root; a
+private virtuoso.ini on free ports in a temporary folder): built into it with digest credentials from
+the environment, read back as the embedded store reads, 503 when it stops."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import ServerSettings
+from graph.ask import browse, status
+from graph.config import Settings
+from graph.model.build import build
+from graph.model.remote import RemoteGraph
+from graph.model.store import KnowledgeGraph
+from tests.conftest import DATA
+from tests.store_servers import VirtuosoServer
+from tests.test_remote_store import UNRESOLVED
+
+DAYS = ("1971-06-01", "1972-05-20", "1972-05-26", "1972-06-30")
+SAME_BYTES = [("/issue/mobile-icbms", "text/turtle"), ("/issue/mobile-icbms", "text/html"),
+              ("/person/kissinger", "application/ld+json"), ("/document/frus1969-76v14-d247", "text/html")]
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """A private Virtuoso with the shipped data built into it (dba credentials through the environment)."""
+    folder = tmp_path_factory.mktemp("virtuoso")
+    server = VirtuosoServer(folder / "db").start()
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SALTKG_STORE_USER", "dba")
+    patch.setenv("SALTKG_STORE_PASSWORD", server.password)
+    try:
+        build(Settings(data_dir=DATA, build_dir=folder / "build", store_url=server.url), progress=False)
+        yield server
+    finally:
+        server.stop()
+        patch.undo()
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    settings = Settings(data_dir=DATA, build_dir=tmp_path_factory.mktemp("embedded-v") / "build")
+    build(settings, progress=False)
+    return settings
+
+
+def client_over(url: str | None, folder, store_path=None) -> TestClient:
+    graph = Settings(data_dir=DATA, build_dir=folder, store_url=url)
+    # Virtuoso 7.2 takes ~10 s for unresolved-on-date on this data (Oxigraph: milliseconds)
+    return TestClient(create_app(settings=ServerSettings(graph=graph, store_path=store_path, query_timeout=90)))
+
+
+def test_only_salt_kg_graphs_are_seen(virtuoso, embedded):
+    remote, local = RemoteGraph.open(virtuoso.url), KnowledgeGraph.open(embedded.store_path)
+    assert remote.named_graphs() == local.named_graphs()
+    assert remote.triple_count() == local.triple_count()
+    assert remote.quad_count() == local.quad_count()
+    assert "http://www.openlinksw.com/schemas/virtrdf#" in remote.excluded_graphs()
+
+
+def test_status_answers_are_identical(virtuoso, embedded):
+    remote, local = RemoteGraph.open(virtuoso.url), KnowledgeGraph.open(embedded.store_path)
+    for day in DAYS:
+        assert status.unresolved_on(remote, day) == status.unresolved_on(local, day), day
+        assert status.status_on(remote, day) == status.status_on(local, day), day
+    assert browse.list_issues(remote) == browse.list_issues(local)
+    assert browse.find_events(remote, "1972-05-01", "1972-05-20") == browse.find_events(local, "1972-05-01",
+                                                                                          "1972-05-20")
+
+
+@pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 drops rows when a skos:broader* path result is joined "
+                                       "with other patterns (the named issue-timeline query); Oxigraph is right")
+def test_issue_timeline_is_identical(virtuoso, embedded):
+    remote, local = RemoteGraph.open(virtuoso.url), KnowledgeGraph.open(embedded.store_path)
+    issue = embedded.iri("issue/slbm-limits")
+    assert status.timeline(remote, issue) == status.timeline(local, issue)
+
+
+def test_linked_data_pages_and_sparql_answers_are_identical(virtuoso, embedded, tmp_path):
+    with client_over(virtuoso.url, tmp_path / "replica") as remote, \
+            client_over(None, tmp_path / "local", embedded.store_path) as local:
+        for path, accept in SAME_BYTES:
+            a, b = (c.get(path, headers={"Accept": accept}) for c in (remote, local))
+            assert (a.status_code, a.content) == (b.status_code, b.content), (path, accept)
+        answers = [c.get("/sparql", params={"query": UNRESOLVED}, headers={"Accept": "application/sparql-results+json"})
+                   for c in (remote, local)]
+        rows = [sorted(json.dumps(r, sort_keys=True) for r in a.json()["results"]["bindings"]) for a in answers]
+        assert answers[0].status_code == 200 and rows[0] == rows[1] and rows[0]
+        issues = [c.get("/issues", params={"unresolved_on": "1972-05-20"}).json() for c in (remote, local)]
+        assert issues[0] == issues[1]
+        health = remote.get("/healthz").json()
+        assert health["store"] == f"virtuoso server at {virtuoso.http}"
+        assert health["triples"] == local.get("/healthz").json()["triples"]
+
+
+def test_a_stopped_virtuoso_answers_503(virtuoso, tmp_path):
+    with client_over(virtuoso.url, tmp_path / "replica") as client:
+        assert client.get("/issues/mobile-icbms/timeline").status_code == 200
+        virtuoso.stop()
+        started = time.monotonic()
+        response = client.get("/issues", params={"unresolved_on": "1972-05-20"})
+        assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+        assert time.monotonic() - started < 3
