@@ -41,12 +41,15 @@ class Forwarder:
         self.max_bytes = max_bytes
         self.failure: Exception | None = None
 
-    def query(self, sparql: str, default_graph=None, named_graphs=None, use_default_graph_as_union=False):
-        """Forward one query; failures of the store are kept aside so they are not taken for the query's."""
+    def query(self, sparql: str, default_graph=None, named_graphs=None, use_default_graph_as_union=False,
+              base_iri: str | None = None):
+        """Forward one query (its dataset and base IRI as `executor.query_options` gives them); failures of
+        the store are kept aside so they are not taken for the query's."""
         try:
-            return self.kg.query(sparql, default_graphs=[g.value for g in default_graph or []],
+            return self.kg.query(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql,
+                                 default_graphs=[g.value for g in default_graph or []],
                                  named_graphs=[g.value for g in named_graphs or []], timeout=self.timeout,
-                                 max_bytes=self.max_bytes * 4)
+                                 max_bytes=self.max_bytes * 4, union_default=use_default_graph_as_union)
         except (StoreUnavailable, StoreError) as err:
             self.failure = err
             raise

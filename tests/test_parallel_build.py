@@ -83,3 +83,18 @@ def test_cli_jobs_option(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SALTKG_BUILD", str(tmp_path / "build"))
     assert main(["build", "--jobs", "2", "--quiet", str(FIXTURES / "corpus")]) == 0
     assert "documents" in capsys.readouterr().out
+
+
+def test_parallel_build_of_the_shared_corpus_redates_as_serial(tmp_path):
+    """The dev corpus, where documents date each other (a message cited with its date elsewhere)."""
+    from tests.conftest import SHARED
+    corpus = SHARED / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus is not here")
+    runs = []
+    for jobs in (1, 2):
+        settings = Settings(build_dir=tmp_path / f"b{jobs}")
+        runs.append((build(settings, [corpus], progress=False, jobs=jobs, validate=False), settings))
+    (serial, one), (parallel, two) = runs
+    assert parallel.documents == serial.documents and parallel.warnings == serial.warnings
+    assert canonical(two.store_path) == canonical(one.store_path)

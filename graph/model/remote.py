@@ -151,12 +151,15 @@ class RemoteGraph:
     # -- the read interface of KnowledgeGraph -------------------------------------------------------
 
     def query(self, sparql: str, substitutions: dict | None = None, default_graphs: Iterable[str] = (),
-              named_graphs: Iterable[str] = (), timeout: float | None = None, max_bytes: int | None = None):
+              named_graphs: Iterable[str] = (), timeout: float | None = None, max_bytes: int | None = None,
+              union_default: bool = True):
         """Run a query on the server; SELECT/ASK give pyoxigraph results, CONSTRUCT/DESCRIBE triples.
-        With `max_bytes`, an answer larger than that raises OverflowError before it is parsed."""
+        With `max_bytes`, an answer larger than that raises OverflowError before it is parsed; with
+        `union_default` False and no default graphs given, the query's own FROM (or the server) decides."""
         if substitutions:
             sparql = with_values(sparql, substitutions)
-        content_type, body = self.post_query(sparql, list(default_graphs), list(named_graphs), timeout, max_bytes)
+        content_type, body = self.post_query(sparql, list(default_graphs), list(named_graphs), timeout, max_bytes,
+                                             union_default)
         return parse_answer(content_type, body)
 
     def select(self, sparql: str, substitutions: dict | None = None) -> list[dict[str, object]]:
@@ -194,16 +197,18 @@ class RemoteGraph:
     # -- protocol ---------------------------------------------------------------------------------
 
     def post_query(self, sparql: str, default_graphs: list[str], named_graphs: list[str],
-                   timeout: float | None = None, max_bytes: int | None = None) -> tuple[str, bytes]:
+                   timeout: float | None = None, max_bytes: int | None = None,
+                   union_default: bool = True) -> tuple[str, bytes]:
         """POST a query by the SPARQL 1.1 Protocol; (content type, body), failures mapped to
         StoreUnavailable / StoreTimeout / SyntaxError / OverflowError."""
-        form: dict[str, str | list[str]] = {"query": self.dialect(sparql, bool(default_graphs))}
+        union = union_default and not default_graphs
+        form: dict[str, str | list[str]] = {"query": self.dialect(sparql, not union)}
         if default_graphs:
             form["default-graph-uri"] = default_graphs
         if named_graphs:
             form["named-graph-uri"] = named_graphs
         limit = timeout or self.timeout
-        if self.endpoints.kind == "oxigraph" and not default_graphs:
+        if self.endpoints.kind == "oxigraph" and union:
             form["union-default-graph"] = ""
         if self.endpoints.kind == "virtuoso":
             form["timeout"] = str(int(limit * 1000))
