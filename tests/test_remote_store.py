@@ -34,6 +34,7 @@ COMPARED = [  # (path, params, Accept): what a user reads, by REST, linked data,
     ("/issue/mobile-icbms", {}, "text/html"),
     ("/person/kissinger", {}, "application/ld+json"),
     ("/document/frus1969-76v14-d247", {}, "text/html"),
+    ("/graph/frus1969-76v14-d247", {}, "application/n-triples"),
     ("/sparql", {"query": UNRESOLVED}, "application/sparql-results+json"),
     ("/sparql", {"query": UNRESOLVED}, "text/csv"),
     ("/sparql", {"query": "DESCRIBE <https://w3id.org/salt-kg/person/kissinger>"}, "text/turtle"),
@@ -299,3 +300,24 @@ def test_cli_reads_the_store_server(built_oxigraph, embedded_client, capsys, mon
     assert capsys.readouterr().out == local
     assert main(["validate", "--store", built_oxigraph.url]) == 1
     assert "validated before it is written" in capsys.readouterr().err
+
+
+def test_an_update_failing_at_its_last_operation_changes_nothing(built_oxigraph, fixture_data, monkeypatch):
+    """Atomic while the server applies it, not only while it receives it: the bigger build's update ends
+    with an operation that fails (creating a graph that exists), and none of it stays."""
+    from graph.model import publish as publishing
+    from graph.model.remote import StoreError
+    remote = RemoteGraph.open(built_oxigraph.url)
+    before = (remote.named_graphs(), remote.quad_count(), status.unresolved_on(remote, "1972-05-20"))
+    real = publishing.write_update
+
+    def failing_at_the_end(store, graphs, dropped, sink):
+        count = real(store, graphs, dropped, sink)
+        sink.write(f" ;\nCREATE GRAPH <{BASE}graph/curated>\n")  # exists: the server fails here
+        return count
+
+    monkeypatch.setattr(publishing, "write_update", failing_at_the_end)
+    bigger = Settings(data_dir=fixture_data.data_dir, build_dir=fixture_data.build_dir, store_url=built_oxigraph.url)
+    with pytest.raises(StoreError):
+        build(bigger, progress=False)
+    assert (remote.named_graphs(), remote.quad_count(), status.unresolved_on(remote, "1972-05-20")) == before

@@ -23,7 +23,8 @@ from tests.test_remote_store import UNRESOLVED
 
 DAYS = ("1971-06-01", "1972-05-20", "1972-05-26", "1972-06-30")
 SAME_BYTES = [("/issue/mobile-icbms", "text/turtle"), ("/issue/mobile-icbms", "text/html"),
-              ("/person/kissinger", "application/ld+json"), ("/document/frus1969-76v14-d247", "text/html")]
+              ("/person/kissinger", "application/ld+json"), ("/document/frus1969-76v14-d247", "text/html"),
+              ("/graph/frus1969-76v14-d247", "application/n-triples")]
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +97,19 @@ def test_linked_data_pages_and_sparql_answers_are_identical(virtuoso, embedded, 
         health = remote.get("/healthz").json()
         assert health["store"] == f"virtuoso server at {virtuoso.http}"
         assert health["triples"] == local.get("/healthz").json()["triples"]
+
+
+def test_virtuoso_keeps_the_operations_before_a_failing_one(virtuoso):
+    """Why the README says a write into Virtuoso 7.2 is not all-or-nothing: its SPARQL endpoint does not
+    roll back an update request whose later operation fails (Oxigraph does; see test_remote_store)."""
+    from graph.model.remote import StoreError
+    remote = RemoteGraph.open(virtuoso.url)
+    probe = "http://example.org/saltkg-test/atomicity"
+    with pytest.raises(StoreError):
+        remote.update(f'INSERT DATA {{ GRAPH <{probe}> {{ <{probe}> <{probe}> "stays" }} }} ; '
+                      f"CREATE GRAPH <https://w3id.org/salt-kg/graph/curated>")
+    assert remote.select(f"SELECT ?o WHERE {{ GRAPH <{probe}> {{ ?s ?p ?o }} }}") == [{"o": "stays"}]
+    remote.update(f"DROP SILENT GRAPH <{probe}>")
 
 
 def test_a_stopped_virtuoso_answers_503(virtuoso, tmp_path):

@@ -5,8 +5,9 @@ is complete. Two ways to write it:
 
 - `transaction` (default): one SPARQL 1.1 Update request that, graph by graph, drops each named graph
   and inserts its new content, the derived graph last, and drops SALT-KG graphs the build no longer
-  has. Oxigraph, Virtuoso and Fuseki (TDB2) apply one update request as one transaction, so a build
-  killed part-way (client or server) leaves the served dataset as it was; a re-run converges.
+  has. Oxigraph (and Fuseki with TDB2) apply one update request as one transaction, so a build killed
+  or failing part-way leaves the served dataset as it was; a re-run converges. Virtuoso 7.2 keeps the
+  operations before a failing one: there only the re-run restores a consistent graph.
 - `graphs`: each named graph replaced by one Graph Store Protocol PUT (atomic per graph), the derived
   graph last. For builds too large for one transaction; a failure part-way leaves every graph whole
   (old or new), and a re-run converges.

@@ -35,8 +35,9 @@ ACCEPT_BY_FORM = {"select": "application/sparql-results+json", "ask": "applicati
                   "construct": "application/n-triples, text/turtle;q=0.8",
                   "describe": "application/n-triples, text/turtle;q=0.8"}
 # Strings, IRIs and comments are skipped so that only a real query-form keyword counts.
-FORM_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|'
-                         r"<[^<>\"{}|^`\\\s]*>|#[^\n]*|\b(select|ask|construct|describe)\b", re.IGNORECASE)
+SKIPPED = r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+FORM_TOKENS = re.compile(SKIPPED + r"|\b(select|ask|construct|describe)\b", re.IGNORECASE)
+GRAPH_TOKENS = re.compile(SKIPPED + r"|\b(graph)\b", re.IGNORECASE)
 GRAPH_MEDIA = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML,
                "text/ntriples": ox.RdfFormat.N_TRIPLES}
@@ -172,10 +173,12 @@ class RemoteGraph:
         return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
 
     def quad_count(self) -> int:
-        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"])
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self.own_graphs_filter()} }}"
+        return int(self.select(query)[0]["n"])
 
     def named_graphs(self) -> list[str]:
-        return sorted(r["g"] for r in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self.own_graphs_filter()} }}"
+        return sorted(r["g"] for r in self.select(query))
 
     def export(self, fmt: str, output: IO[bytes]) -> None:
         """Write the whole graph: triple formats get the union, dataset formats keep named graphs."""
@@ -186,7 +189,7 @@ class RemoteGraph:
             ox.serialize(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), output, format=rdf_format)
 
     def quads(self) -> Iterator[ox.Quad]:
-        for row in self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        for row in self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self.own_graphs_filter()} }}"):
             yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
 
     def as_rdflib(self):
@@ -252,12 +255,18 @@ class RemoteGraph:
 
     def dialect(self, sparql: str, explicit_dataset: bool) -> str:
         """The query as this server needs it for the union-default-graph semantics: Virtuoso's own
-        bookkeeping graphs are excluded from its default graph, the query text itself is unchanged."""
-        if self.endpoints.kind != "virtuoso" or explicit_dataset:
+        bookkeeping graphs are excluded from its default graph, the query text itself is unchanged. Not
+        for a query with a GRAPH pattern: Virtuoso then finds nothing in GRAPH <g> at all, so such a
+        query sees Virtuoso's graphs too (the methods below leave them out themselves)."""
+        if self.endpoints.kind != "virtuoso" or explicit_dataset or mentions_graph(sparql):
             return sparql
-        pragmas = "".join(f"define input:default-graph-exclude <{g}>\ndefine input:named-graph-exclude <{g}>\n"
-                          for g in self.excluded_graphs())
-        return pragmas + sparql
+        return "".join(f"define input:default-graph-exclude <{g}>\n" for g in self.excluded_graphs()) + sparql
+
+    def own_graphs_filter(self) -> str:
+        """A FILTER keeping ?g off the server's own graphs (Virtuoso's), for queries over GRAPH ?g."""
+        if self.endpoints.kind != "virtuoso" or not self.excluded_graphs():
+            return ""
+        return f"FILTER (?g NOT IN ({', '.join(f'<{g}>' for g in self.excluded_graphs())}))"
 
     def excluded_graphs(self) -> tuple[str, ...]:
         """Virtuoso's system graphs (its RDF views, DAV, sample ontologies), found once."""
@@ -283,6 +292,11 @@ class RemoteGraph:
 
     def close(self) -> None:
         self.client.close()
+
+
+def mentions_graph(sparql: str) -> bool:
+    """Whether the keyword GRAPH occurs outside strings, IRIs and comments."""
+    return any(found.group(1) for found in GRAPH_TOKENS.finditer(sparql))
 
 
 def query_form(sparql: str) -> str | None:
