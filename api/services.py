@@ -52,17 +52,21 @@ class Services:
 
     def search_index(self) -> SearchIndex | None:
         path = self.replica.index if self.replica else self.settings.search_index
-        if self.replica and self.replica.refresh():
-            self.cache.clear()
+        self.follow_store()
         return SearchIndex(path) if path.exists() else None
 
     def cached(self, key: str, compute: Callable[[], object]) -> object:
         """A value computed once per store version (descriptions, counts)."""
-        if self.replica and self.replica.refresh():
-            self.cache.clear()
+        self.follow_store()
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+    def follow_store(self) -> None:
+        """For a store server: when its content changed, drop cached answers (and the index is rebuilt)."""
+        if self.replica and self.replica.refresh():
+            self.cache.clear()
+            self.kg.content_changed()
 
     def apply_update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update (relative IRIs against `base_iri`) on the store on disk, then reopen
@@ -87,6 +91,7 @@ class Services:
         with self.update_lock:
             self.kg.update(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql)
             self.cache.clear()
+            self.kg.content_changed()
             self.replica.checked = 0.0
             self.replica.version = None
             self.replica.refresh()

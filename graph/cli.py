@@ -590,10 +590,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="extract in N worker processes (default: the CPU "
                    "count; 1 extracts in this process); the graph is the same either way")
-    p.add_argument("--store-write", choices=["transaction", "graphs"], default="transaction",
-                   help="with --store: one update transaction (default; readers see the old graph until the "
-                   "new one is whole) or one Graph Store PUT per named graph (for builds too big for one "
-                   "transaction)")
+    p.add_argument("--store-write", choices=["auto", "transaction", "graphs"], default="auto",
+                   help="with --store: one update transaction (readers see the old graph until the new one is "
+                   "whole) or one Graph Store PUT per named graph (for builds too big for one transaction); "
+                   "auto (default): graphs for Virtuoso, transaction otherwise")
     add_store_options(p)
     p.set_defaults(func=cmd_build)
 

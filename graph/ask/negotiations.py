@@ -122,7 +122,7 @@ class ChronologyEvent:
     def to_json(self) -> dict:
         return {"event": self.event, "label": self.label, "type": primary_type(self.types), "dates": self.dates(),
                 "earliest": self.earliest_begin, "latest": self.latest_end, "date_basis": self.basis,
-                "citation": self.citation, "places": list(self.places), "origin": "curated"}
+                "citation": self.citation, "places": sorted(self.places), "origin": "curated"}  # row order varies by store
 
 
 def primary_type(types: list[str]) -> str:

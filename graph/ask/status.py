@@ -173,7 +173,7 @@ def unresolved_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = 
     note = None if issues else empty_note(kg, day, scope)
     if scope and day.isoformat() > scope.ends:
         note = f"{scope.label} ended on {scope.ends}; the status shown is as it ended" + (f" ({note})" if note else "")
-    return UnresolvedAnswer(day.isoformat(), ordered, sorted(closed, key=lambda c: (c.status, c.label)), note,
+    return UnresolvedAnswer(day.isoformat(), ordered, sorted(closed, key=lambda c: (c.status, c.label, c.issue, c.closed_on, c.closing_event)), note,
                             scope, context)
 
 

@@ -71,8 +71,9 @@ def redate_in_pool(executor: ProcessPoolExecutor, outcomes: list[tuple], registr
     (graph.extract.corpus_dates.redate, spread over the workers)."""
     from graph.extract.corpus_dates import corpus_dates
     better = corpus_dates([outcome[4] for outcome in outcomes], registry)
-    again = {o[1]: executor.submit(extract_known, o[4].doc, better[o[1]]) for o in outcomes if o[1] in better}
-    return [again[o[1]].result() if o[1] in again else o[:4] for o in outcomes]
+    again = {n: executor.submit(extract_known, o[4].doc, better[o[1]]) for n, o in enumerate(outcomes)
+             if o[1] in better}  # by position: one id may come from two files, each re-extracted itself
+    return [again[n].result() if n in again else o[:4] for n, o in enumerate(outcomes)]
 
 
 def extract_tei(path: str, tei: TeiDocument, known: KnownDate | None) -> tuple:

@@ -8,8 +8,8 @@ is complete. Two ways to write it:
   has. Oxigraph (and Fuseki with TDB2) apply one update request as one transaction, so a build killed
   or failing part-way leaves the served dataset as it was; a re-run converges. Virtuoso 7.2 keeps the
   operations before a failing one: there only the re-run restores a consistent graph.
-- `graphs`: each named graph replaced by one Graph Store Protocol PUT (atomic per graph), the derived
-  graph last. For builds too large for one transaction; a failure part-way leaves every graph whole
+- `graphs` (`auto` picks it for Virtuoso, whose SPARQL compiler refuses long literals such as a
+  document's text): each named graph replaced by one Graph Store Protocol PUT, the derived graph last. For builds too large for one transaction; a failure part-way leaves every graph whole
   (old or new), and a re-run converges.
 """
 
@@ -24,8 +24,8 @@ import pyoxigraph as ox
 from graph.model.remote import RemoteGraph, StoreConfigError, check
 from graph.namespaces import ONTOLOGY_IRI
 
-WRITE_MODES = ("transaction", "graphs")
-TRIPLES_PER_INSERT = 5000
+WRITE_MODES = ("auto", "transaction", "graphs")
+TRIPLES_PER_INSERT = 500  # small operations: servers that compile each one (Virtuoso) limit their size
 GRAPH_PARAMETER = {"virtuoso": "graph-uri"}
 
 
@@ -101,10 +101,12 @@ def flush_insert(sink: IO[str], graph: ox.NamedNode, batch: list[str], template:
     return size
 
 
-def publish(store: ox.Store, remote: RemoteGraph, base_iri: str, mode: str = "transaction") -> Published:
+def publish(store: ox.Store, remote: RemoteGraph, base_iri: str, mode: str = "auto") -> Published:
     """Write a finished build into the server (see the module docstring for what is atomic)."""
     if mode not in WRITE_MODES:
         raise StoreConfigError(f"write mode {mode!r}: use one of {', '.join(WRITE_MODES)}")
+    if mode == "auto":  # Virtuoso neither applies an update request atomically nor takes long literals in one
+        mode = "graphs" if remote.endpoints.kind == "virtuoso" else "transaction"
     graphs = ordered_graphs(store, base_iri)
     dropped = stale_graphs(remote, {g.value for g in graphs}, base_iri)
     if mode == "graphs":

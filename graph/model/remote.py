@@ -149,6 +149,12 @@ class RemoteGraph:
     def describe(self) -> str:
         return self.endpoints.describe()
 
+    def content_changed(self) -> None:
+        """Forget what readers cached on this graph object (such as a negotiation's chronology): the
+        server's content changed, where an embedded store would have been reopened as a new object."""
+        for key in [k for k in vars(self) if k.startswith("_") and k != "_excluded"]:
+            del self.__dict__[key]
+
     # -- the read interface of KnowledgeGraph -------------------------------------------------------
 
     def query(self, sparql: str, substitutions: dict | None = None, default_graphs: Iterable[str] = (),
