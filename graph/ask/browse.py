@@ -258,7 +258,7 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
         OPTIONAL {{ ?event dcterms:bibliographicCitation ?citation }}
         {SIDE_PATTERN.format(event='?event')}
     }} GROUP BY ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end ?citation
-    ORDER BY ?earliest ?latest ?event""")
+    ORDER BY ?earliest ?latest ?event ?type ?document ?quote ?start""")  # every tie ordered: the same rows on any store
     for row in rows:
         row["start"] = int(row["start"]) if row["start"] is not None else None
         row["end"] = int(row["end"]) if row["end"] is not None else None
