@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph.ask import browse
 
 from . import linked_data, openapi, rest, sparql, views
+from .cache import ConditionalCache
 from .negotiation import wants_html
 from .pages import error_page, render
 from .services import Services
@@ -111,7 +112,9 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
     app.include_router(rest.router)
     app.include_router(views.router)
     add_home(app)
+    add_health(app)
     app.include_router(linked_data.router)  # last: it answers any /{kind}/{path}
+    app.add_middleware(ConditionalCache, services=services)  # inside CORS: cached answers get CORS headers afresh
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["Accept", "Content-Type"],
@@ -139,6 +142,14 @@ def add_home(app: FastAPI) -> None:
                 "endpoints": {"sparql": "/sparql", "void": "/.well-known/void", "ontology": "/ontology",
                               "docs": "/docs", "issues": "/issues", "entities": "/entities",
                               "documents": "/documents", "events": "/events", "search": "/search"}}
+
+
+def add_health(app: FastAPI) -> None:
+    @app.get("/healthz", summary="Liveness, the graph's version and the result cache's counters")
+    def healthz(request: Request) -> dict:
+        services: Services = request.app.state.services
+        return {"status": "ok", "graph_version": services.current_version(),
+                "cache": services.result_cache.summary()}
 
 
 def summarise(services: Services) -> dict:

@@ -10,7 +10,9 @@ import pyoxigraph as ox
 from graph.ask.search import SearchIndex
 from graph.model.search_index import build_index
 from graph.model.store import KnowledgeGraph
+from graph.model.version import VersionWatch, bump_version
 
+from .cache import ResultCache
 from .executor import QueryPool
 from .pages import Links
 from .settings import ServerSettings
@@ -31,6 +33,9 @@ class Services:
         self.pool = QueryPool(settings.store, settings.query_workers, settings.query_timeout, settings.queue_wait)
         self.update_lock = threading.Lock()
         self.cache: dict[str, object] = {}
+        self.watch = VersionWatch(settings.store)
+        self.version = self.watch.version
+        self.result_cache = ResultCache(settings.cache_bytes, settings.cache_entry_bytes)
 
     @property
     def base_iri(self) -> str:
@@ -60,6 +65,21 @@ class Services:
             self.cache.clear()
             self.pool.reload()
             build_index(self.kg, self.settings.search_index)
+            self.version = bump_version(self.settings.store)  # last: answers keyed on it are now current
+
+    def current_version(self) -> str:
+        """The graph's version on disk; when a build (or another process's update) changed it, reopen
+        the store and the workers first, so nothing answers from the old graph under the new version."""
+        version = self.watch.current()
+        if version != self.version:
+            with self.update_lock:
+                version = self.watch.current()
+                if version != self.version:
+                    self.kg = KnowledgeGraph.open(self.settings.store)
+                    self.cache.clear()
+                    self.pool.reload()
+                    self.version = version
+        return version
 
     def close(self) -> None:
         self.pool.close()

@@ -42,6 +42,7 @@ from graph.model.store import KnowledgeGraph, swap_into_place
 from graph.read.tei import is_tei
 from graph.model.volumes import import_volume
 from graph.model.validate import ValidationReport, validate_store
+from graph.model.version import bump_version
 
 DOCUMENT_SUFFIXES = (".txt", ".xml")
 FLUSH_EVERY = 100
@@ -245,6 +246,7 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
         del kg, store
         swap_into_place(temporary, settings.store_path)
         os.replace(staged_index, index_path(settings.build_dir))
+        bump_version(settings.store_path)  # last: a server reopens and forgets cached answers on seeing it
     except BaseException:
         store = None  # let go of the store's files before removing them
         shutil.rmtree(temporary, ignore_errors=True)
@@ -385,4 +387,5 @@ def remove_locked(doc_ids: list[str], settings: Settings) -> list[str]:
     build_index(KnowledgeGraph.open(settings.store_path), index_path(settings.build_dir))
     if removed:
         manifests.mark_amended(settings)
+    bump_version(settings.store_path)
     return removed
