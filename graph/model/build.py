@@ -108,7 +108,36 @@ def extract_file(path: Path, registry: Registry) -> Extraction:
     return extract(read_document(path), registry)
 
 
-def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report: BuildReport,
+class StagedWriter:
+    """Document graphs collected in memory and written to the store in bulk every FLUSH_EVERY documents:
+    Oxigraph's bulk loader writes a batch several times faster than a transaction per document, and
+    memory stays bounded by one batch."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.pending: dict[ox.NamedNode, list[ox.Quad]] = {}
+        self.documents = 0
+
+    def replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        """Put `quads` in place of whatever the named graph held (in the store or still pending)."""
+        if self.store.contains_named_graph(graph):
+            self.store.remove_graph(graph)
+        self.pending[graph] = list(quads)
+
+    def document_done(self) -> None:
+        self.documents += 1
+        if self.documents % FLUSH_EVERY == 0:
+            self.write()
+
+    def write(self) -> None:
+        """Write every pending graph to the store."""
+        if self.pending:
+            self.store.bulk_extend(q for quads in self.pending.values() for q in quads)
+            self.pending = {}
+            self.store.flush()
+
+
+def add_documents(writer: StagedWriter, paths: list[Path], registry: Registry, report: BuildReport,
                   progress: bool) -> None:
     """Extract each plain-text document and each TEI volume into named graphs; bad input is reported
     and skipped, the rest goes on."""
@@ -122,36 +151,29 @@ def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report
         except ReadError as err:
             report.errors.append(str(err))
     for result in redate(results, registry):
-        store_extraction(store, result, registry, report)
+        store_extraction(writer, result, registry, report)
     for path in (p for p in paths if is_tei(p)):
-        add_volume(store, path, registry, report, progress)
+        add_volume(writer, path, registry, report, progress)
+    writer.write()
 
 
-def replace_graph(store: ox.Store, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
-    """Put `quads` in place of whatever the named graph held."""
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
-    store.extend(quads)
-
-
-def store_extraction(store: ox.Store, result: Extraction, registry: Registry, report: BuildReport) -> None:
+def store_extraction(writer: StagedWriter, result: Extraction, registry: Registry, report: BuildReport) -> None:
     """Replace the document's named graph with the quads of its extraction."""
-    replace_graph(store, graph_iri(registry.base_iri, result.document.id), document_quads(result, registry))
+    writer.replace_graph(graph_iri(registry.base_iri, result.document.id), document_quads(result, registry))
     report.documents += 1
     report.warnings.extend(result.warnings)
-    if report.documents % FLUSH_EVERY == 0:
-        store.flush()  # write buffered data out, so memory does not grow with the input
+    writer.document_done()
 
 
-def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildReport, progress: bool) -> None:
+def add_volume(writer: StagedWriter, path: Path, registry: Registry, report: BuildReport, progress: bool) -> None:
     """Stream one TEI volume into the store with a progress bar; a broken file keeps what was read."""
     bar = tqdm(total=count_documents(path), desc=Path(path).name, unit="doc", disable=not progress,
                leave=False, dynamic_ncols=True)
 
     imported = None
     try:
-        imported = import_volume(Path(path), registry, lambda quads: replace_graph(store, quads[0].graph_name, quads),
-                                 lambda result, volume_registry: store_extraction(store, result, volume_registry, report),
+        imported = import_volume(Path(path), registry, lambda quads: writer.replace_graph(quads[0].graph_name, quads),
+                                 lambda result, volume_registry: store_extraction(writer, result, volume_registry, report),
                                  bar.update)
     except ReadError as err:
         report.errors.append(str(err))
@@ -225,7 +247,7 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
     try:
         store = open_working_store(settings, temporary, update)
         load_static_graphs(store, settings)
-        add_documents(store, inputs, registry, report, progress)
+        add_documents(StagedWriter(store), inputs, registry, report, progress)
         load_people(store, settings)  # the shipped people database, for the persons the graph uses
         refresh_derived(store, registry)
         if report.documents == 0 and not update:
