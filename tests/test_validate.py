@@ -109,6 +109,14 @@ def unsourced_event(s):
     drop(s, event, DCT + "source")
 
 
+def two_sides(s):
+    """An extracted event (it has a passage) said to be both sides' stance."""
+    event = sorted({q.subject for q in s.quads_for_pattern(None, node(PROV + "wasDerivedFrom"), None)
+                    if any(s.quads_for_pattern(q.subject, RDF_TYPE, node(SALT + "NegotiationEvent")))}, key=str)[-1]
+    for side in ("US", "USSR"):
+        put(s, event, SALT + "side", ox.Literal(side), replace=False)
+
+
 def subclass_instance_without_label(s):
     """A Proposal is a NegotiationEvent only through rdfs:subClassOf: targets must follow it."""
     drop(s, first(s, SALT + "MessageSent"), LABEL)
@@ -117,7 +125,7 @@ def subclass_instance_without_label(s):
 # two groups that break different nodes (pySHACL takes seconds per run, so each group is one run)
 MUTATIONS = [[no_label, two_identifiers, ill_typed_date, event_without_specific_type, negative_offset,
               literal_candidate, issue_is_a_person, closing_without_resolution, earliest_after_latest, wrong_quote,
-              two_documents_for_a_passage, unsourced_event, subclass_instance_without_label],
+              two_documents_for_a_passage, unsourced_event, subclass_instance_without_label, two_sides],
              [date_time_as_date], [undated_document]]
 
 
