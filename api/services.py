@@ -69,17 +69,24 @@ class Services:
 
     def current_version(self) -> str:
         """The graph's version on disk; when a build (or another process's update) changed it, reopen
-        the store and the workers first, so nothing answers from the old graph under the new version."""
+        the store and the workers first, so nothing answers from the old graph under the new version.
+        Never waits on an update in progress (it runs on the event loop): the old version is current
+        until the update's own bump."""
         version = self.watch.current()
-        if version != self.version:
-            with self.update_lock:
-                version = self.watch.current()
-                if version != self.version:
-                    self.kg = KnowledgeGraph.open(self.settings.store)
-                    self.cache.clear()
-                    self.pool.reload()
-                    self.version = version
-        return version
+        if version == self.version:
+            return version
+        if not self.update_lock.acquire(blocking=False):
+            return self.version  # an update is being applied: it bumps the version itself when done
+        try:
+            version = self.watch.current()
+            if version != self.version:
+                self.kg = KnowledgeGraph.open(self.settings.store)
+                self.cache.clear()
+                self.pool.reload()
+                self.version = version
+        finally:
+            self.update_lock.release()
+        return self.version
 
     def close(self) -> None:
         self.pool.close()
