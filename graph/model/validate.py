@@ -119,6 +119,8 @@ def validate_store(store: ox.Store, shapes_path: Path | None = None, batch: int 
         core_messages, core_text = check_core(store, shapes_subset(shapes, left), batch)
         messages += core_messages
         texts += [core_text] if core_text else []
-    text = "\n".join(["Validation Report", f"Conforms: {not messages}", f"Results ({len(messages)}):"] + texts)
+    # one line per violation first (what a failed build prints), then pySHACL-style details
+    text = "\n".join(["Validation Report", f"Conforms: {not messages}", f"Results ({len(messages)}):"]
+                     + messages + ([""] if texts else []) + texts)
     results = sorted({(term, check.component, check.path) for check, _, term in found})
     return ValidationReport(not messages, len(messages), text, messages, results)
