@@ -108,6 +108,13 @@ def check_core(store: ox.Store, shapes, batch: int = BATCH_DOCUMENTS) -> tuple[l
     return sorted(messages), "\n".join(texts)
 
 
+def sparql_constraint_messages(store: ox.Store, shapes_path: Path | None = None) -> list[str]:
+    """Only the shapes' sh:sparql constraints, run on Oxigraph: "focus: message" per violation."""
+    checks, _ = compile_shapes(load_shapes(shapes_path or Settings().ontology_dir / "shapes.ttl"), store)
+    sparql = [check for check in checks if check.component == "SPARQLConstraintComponent"]
+    return sorted(f"{focus}: {check.message}" for check, focus, _ in run_checks(store, sparql))
+
+
 def validate_store(store: ox.Store, shapes_path: Path | None = None, batch: int = BATCH_DOCUMENTS) -> ValidationReport:
     """Run SHACL validation of the whole graph: compiled shapes on Oxigraph, any others in pySHACL."""
     shapes = load_shapes(shapes_path or Settings().ontology_dir / "shapes.ttl")
