@@ -31,10 +31,10 @@ test: $(STAMP)
 # Benchmarks: their own environment, with rdflib-endpoint for comparison (never a project dependency).
 BENCH_VENV := .venv-bench
 
-$(BENCH_VENV)/.installed: pyproject.toml
+$(BENCH_VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[dev]' rdflib-endpoint
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[dev]' rdflib-endpoint oxigraph
 	touch $@
 
 bench: $(BENCH_VENV)/.installed

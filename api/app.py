@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph.ask import browse
 
 from . import forwarding, linked_data, openapi, rest, sparql, views
+from .cache import ConditionalCache
 from .negotiation import wants_html
 from .pages import error_page, render
 from .services import Services
@@ -111,8 +112,9 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
     app.include_router(rest.router)
     app.include_router(views.router)
     add_home(app)
-    forwarding.install(app)
+    forwarding.install(app)  # store failures as 503, and /healthz (store, triples, version, cache counters)
     app.include_router(linked_data.router)  # last: it answers any /{kind}/{path}
+    app.add_middleware(ConditionalCache, services=services)  # inside CORS: cached answers get CORS headers afresh
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["Accept", "Content-Type"],

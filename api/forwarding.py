@@ -149,4 +149,5 @@ def install(app: FastAPI) -> None:
         except (StoreUnavailable, StoreError) as err:
             return JSONResponse({"status": "unavailable", "store": store, "detail": str(err)}, status_code=503,
                                 headers={"Retry-After": str(RETRY_AFTER)})
-        return JSONResponse({"status": "ok", "store": store, "triples": triples})
+        return JSONResponse({"status": "ok", "store": store, "triples": triples,
+                             "graph_version": services.current_version(), "cache": services.result_cache.summary()})

@@ -11,7 +11,9 @@ from graph.ask.search import SearchIndex
 from graph.model.search_index import build_index
 from graph.model.remote import RemoteGraph
 from graph.model.store import KnowledgeGraph
+from graph.model.version import VersionWatch, bump_version
 
+from .cache import ResultCache
 from .executor import QueryPool
 from .pages import Links
 from .settings import ServerSettings
@@ -31,12 +33,20 @@ class Services:
         self.update_lock = threading.Lock()
         self.cache: dict[str, object] = {}
         self.replica = None
+        self.watch = None
+        self.version = None
         if settings.store_url:
+            # a store server may change under this replica at any time: no version is known without
+            # asking it, so answers are neither cached nor validated (never a stale one)
             self.open_remote(settings)
+            self.result_cache = ResultCache(0, 0)
         else:
             self.kg = KnowledgeGraph.open(settings.store)
             self.pool = QueryPool(settings.store, settings.query_workers, settings.query_timeout,
                                   settings.queue_wait)
+            self.watch = VersionWatch(settings.store)
+            self.version = self.watch.version
+            self.result_cache = ResultCache(settings.cache_bytes, settings.cache_entry_bytes)
 
     def open_remote(self, settings: ServerSettings) -> None:
         """Read a store server: queries forwarded, the search index built here from the store."""
@@ -84,6 +94,30 @@ class Services:
             self.cache.clear()
             self.pool.reload()
             build_index(self.kg, self.settings.search_index)
+            self.version = bump_version(self.settings.store)  # last: answers keyed on it are now current
+
+    def current_version(self) -> str | None:
+        """The graph's version on disk; when a build (or another process's update) changed it, reopen
+        the store and the workers first, so nothing answers from the old graph under the new version.
+        Never waits on an update in progress (it runs on the event loop): the old version is current
+        until the update's own bump. None for a store server (nothing is cached or validated then)."""
+        if self.watch is None:
+            return None
+        version = self.watch.current()
+        if version == self.version:
+            return version
+        if not self.update_lock.acquire(blocking=False):
+            return self.version  # an update is being applied: it bumps the version itself when done
+        try:
+            version = self.watch.current()
+            if version != self.version:
+                self.kg = KnowledgeGraph.open(self.settings.store)
+                self.cache.clear()
+                self.pool.reload()
+                self.version = version
+        finally:
+            self.update_lock.release()
+        return self.version
 
     def apply_remote_update(self, sparql: str, base_iri: str | None = None) -> None:
         """Send an authorised update to the store server (relative IRIs against `base_iri`, declared as the

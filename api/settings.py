@@ -44,6 +44,11 @@ class ServerSettings:
     header_timeout: float = field(default_factory=lambda: env_float("SALTKG_HEADER_TIMEOUT", 10.0))
     max_header_bytes: int = field(default_factory=lambda: env_int("SALTKG_MAX_HEADER_BYTES", 64 * 1024))
     store_check_seconds: float = field(default_factory=lambda: env_float("SALTKG_STORE_CHECK_SECONDS", 30.0))
+    # the result cache of GET answers (0 turns it off; ETags and 304s stay), and how long clients may
+    # reuse an answer without asking again (0: they revalidate every time, so a rebuild shows at once)
+    cache_bytes: int = field(default_factory=lambda: env_int("SALTKG_CACHE_BYTES", 64 * 1024 * 1024))
+    cache_entry_bytes: int = field(default_factory=lambda: env_int("SALTKG_CACHE_ENTRY_BYTES", 4 * 1024 * 1024))
+    cache_max_age: int = field(default_factory=lambda: env_int("SALTKG_CACHE_MAX_AGE", 0))
 
     @property
     def store_url(self) -> str | None:

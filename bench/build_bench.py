@@ -6,6 +6,11 @@ does not grow with the volume. Ratios are against the 1× run measured in the sa
 
     .venv/bin/python bench/build_bench.py                 # 1 10 100
     .venv/bin/python bench/build_bench.py --factors 1 10 100 1000
+    .venv/bin/python bench/build_bench.py --factors 100 --baseline main   # side by side with another commit
+
+With `--baseline REF` the same volumes are also built by the code of that git commit (exported with
+`git archive` into a temporary folder, same interpreter and packages), and each row gives both
+documents/s, the speed-up, and whether both builds hold the same number of quads.
 """
 
 from __future__ import annotations
@@ -36,15 +41,17 @@ else:
                    validate=mode == "build")
     documents = report.documents
     assert report.conforms in (True, None), report.validation_text[:2000]
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"documents": documents, "seconds": time.perf_counter() - started,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+                  "quads": report.quads if mode == "build" else None}))
 """
 
 
-def measure(mode: str, volume: Path, build_dir: Path) -> dict:
-    """Run one measurement in a fresh interpreter (so peak memory is its own)."""
-    done = subprocess.run([sys.executable, "-c", RUNNER, mode, str(volume), str(build_dir)], cwd=PROJECT,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT)})
+def measure(mode: str, volume: Path, build_dir: Path, code: Path = PROJECT) -> dict:
+    """Run one measurement in a fresh interpreter (so peak memory is its own), with the code in `code`."""
+    done = subprocess.run([sys.executable, "-c", RUNNER, mode, str(volume), str(build_dir)], cwd=code,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)})
     if done.returncode != 0:
         raise SystemExit(f"{mode} of {volume} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -53,14 +60,18 @@ def measure(mode: str, volume: Path, build_dir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--baseline", help="a git commit (e.g. main) whose build to measure side by side")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     template = template_volume()
-    print(f"template: {template.name}; baseline: the 1× run of this session")
-    print(f"{'size':>6} {'docs':>6} | {'read s':>7} {'read MB':>8} | {'build s':>8} {'docs/s':>7} "
-          f"{'s/doc vs 1×':>11} {'peak MB':>8}")
+    print(f"template: {template.name}; baseline: the 1× run of this session"
+          + (f" and the build of {args.baseline}" if args.baseline else ""))
+    print(f"{'size':>6} {'docs':>6} | {'read s':>7} {'read MB':>8} | {'build s':>8} {'cpu s':>7} {'docs/s':>7} "
+          f"{'s/doc vs 1×':>11} {'peak MB':>8}" + (f" | {'base s':>8} {'cpu s':>7} {'docs/s':>7} {'speed-up':>8} "
+                                                   f"{'same quads':>10}" if args.baseline else ""))
     results, base = [], None
     with tempfile.TemporaryDirectory() as folder:
+        baseline_code = export(args.baseline, Path(folder) / "baseline") if args.baseline else None
         for factor in args.factors:
             volume = Path(folder) / f"volume-{factor}x.xml"
             count = tei_volume(template, factor, volume)
@@ -69,14 +80,30 @@ def main() -> None:
             per_doc = built["seconds"] / built["documents"]
             base = base or per_doc
             row = {"factor": factor, "documents": count, "read_seconds": read["seconds"], "read_peak_mb": read["peak_mb"],
-                   "build_seconds": built["seconds"], "documents_per_second": built["documents"] / built["seconds"],
+                   "build_seconds": built["seconds"], "build_cpu_seconds": built["cpu_seconds"],
+                   "documents_per_second": built["documents"] / built["seconds"], "quads": built["quads"],
                    "seconds_per_document_ratio": per_doc / base, "build_peak_mb": built["peak_mb"]}
+            line = (f"{factor:>5}× {count:>6} | {read['seconds']:7.2f} {read['peak_mb']:8.0f} | {built['seconds']:8.1f} "
+                    f"{built['cpu_seconds']:7.1f} {row['documents_per_second']:7.1f} {row['seconds_per_document_ratio']:11.2f} "
+                    f"{built['peak_mb']:8.0f}")
+            if baseline_code:
+                old = measure("build", volume, Path(folder) / f"baseline-build-{factor}", baseline_code)
+                row["baseline"] = old
+                old_rate = old["documents"] / old["seconds"]
+                line += (f" | {old['seconds']:8.1f} {old['cpu_seconds']:7.1f} {old_rate:7.2f} "
+                         f"{row['documents_per_second'] / old_rate:7.2f}× {str(old['quads'] == built['quads']):>10}")
             results.append(row)
-            print(f"{factor:>5}× {count:>6} | {read['seconds']:7.2f} {read['peak_mb']:8.0f} | {built['seconds']:8.1f} "
-                  f"{row['documents_per_second']:7.1f} {row['seconds_per_document_ratio']:11.2f} {built['peak_mb']:8.0f}",
-                  flush=True)
+            print(line, flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+def export(ref: str, folder: Path) -> Path:
+    """The tree of a git commit, exported into `folder` (its own ontology, data and code)."""
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", ref], cwd=PROJECT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
 
 
 if __name__ == "__main__":

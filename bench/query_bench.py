@@ -31,6 +31,7 @@ from graph.model.derived import refresh as refresh_derived  # noqa: E402
 from graph.read.registry import Registry  # noqa: E402
 from graph.ask.status import unresolved_on  # noqa: E402
 from graph.model.store import KnowledgeGraph  # noqa: E402
+from graph.model.version import bump_version  # noqa: E402
 
 BASE = "https://w3id.org/salt-kg/"
 CASES = {
@@ -73,6 +74,7 @@ def graph_of(documents: int, folder: Path) -> KnowledgeGraph:
     refresh_derived(store, registry)
     store.flush()
     del store
+    bump_version(settings.store_path)  # the store changed after its build
     return KnowledgeGraph.open(settings.store_path)
 
 

@@ -22,7 +22,8 @@ CONSTRUCT = f"CONSTRUCT {{ <{BASE}person/smith-gerard> <{LABEL}> ?l }} WHERE {{ 
 
 @pytest.fixture(scope="module")
 def client(built_seed):
-    settings = ServerSettings(graph=built_seed, query_workers=2, query_timeout=5)
+    # the result cache off: these tests send the same query again to prove the workers answer it
+    settings = ServerSettings(graph=built_seed, query_workers=2, query_timeout=5, cache_bytes=0)
     with TestClient(create_app(settings=settings)) as test_client:
         yield test_client
 

@@ -12,8 +12,6 @@ import pytest
 from graph.cli import main
 from graph.config import Settings
 from graph.model.build import build
-from graph.model.parallel import validate_in_pool
-from graph.model.validate import validate_store
 from tests.conftest import FIXTURES
 
 TEI = FIXTURES / "tei" / "frus1969-76v99-test.xml"
@@ -50,19 +48,6 @@ def test_parallel_build_reports_the_same(serial_and_parallel):
     assert parallel.volumes == serial.volumes
     assert parallel.conforms is serial.conforms is True
     assert parallel.entities == serial.entities and parallel.events == serial.events
-
-
-def test_pool_validation_finds_the_same_violations(serial_and_parallel, tmp_path):
-    _, settings = serial_and_parallel[0]
-    copy = tmp_path / "store"
-    shutil.copytree(settings.store_path, copy)
-    store = ox.Store(str(copy))
-    store.update("""DELETE { GRAPH ?g { ?d <http://purl.org/dc/terms/title> ?t } } WHERE { GRAPH ?g {
-                      ?d a <https://w3id.org/salt-kg/ontology#Document> ; <http://purl.org/dc/terms/title> ?t } }""")
-    shapes = settings.ontology_dir / "shapes.ttl"
-    serial, pooled = validate_store(store, shapes), validate_in_pool(store, shapes, settings, jobs=2, batch=2)
-    assert not serial.conforms and serial.violations > 0
-    assert (pooled.conforms, pooled.messages) == (serial.conforms, serial.messages)
 
 
 def test_bad_input_in_a_worker_is_reported_and_the_rest_builds(tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from graph.extract import extract, to_json
 from graph.model.people import import_people, match_records, people_graph
 from graph.model.person_match import match_persons
 from graph.model.store import KnowledgeGraph
-from graph.model.validate import check_sparql, load_shapes
+from graph.model.validate import sparql_constraint_messages
 from graph.read.people import PEOPLE_FILE, PeopleReadError, iter_records, natural_forms, read_record
 from graph.read.reader import read_document
 from graph.read.registry import Registry
@@ -145,14 +145,14 @@ def test_every_description_cites_the_pages_that_print_it(imported):
 
 def test_the_imported_file_meets_the_people_shapes(imported):
     _, store = imported
-    _, constraints = load_shapes(Settings().ontology_dir / "shapes.ttl")
+    shapes = Settings().ontology_dir / "shapes.ttl"
     for curated in sorted((DATA / "curated").glob("*.ttl")):
         store.load(path=str(curated), format=ox.RdfFormat.TURTLE, base_iri=BASE)
-    assert check_sparql(store, constraints) == []
+    assert sparql_constraint_messages(store, shapes) == []
     bad = ox.NamedNode(BASE + "person/aaron-david")
     store.add(ox.Quad(bad, ox.NamedNode("https://w3id.org/salt-kg/ontology#hsgPersonId"), ox.Literal("10000x")))
     assert any("person/aaron-david: a history.state.gov person id is not a number" in m
-               for m in check_sparql(store, constraints))
+               for m in sparql_constraint_messages(store, shapes))
 
 
 def test_several_records_fitting_one_curated_person_only_the_one_it_cites_joins(registry, tmp_path):

@@ -42,6 +42,7 @@ from graph.model.store import KnowledgeGraph, swap_into_place
 from graph.read.tei import is_tei
 from graph.model.volumes import import_volume
 from graph.model.validate import ValidationReport, validate_store
+from graph.model.version import bump_version
 
 DOCUMENT_SUFFIXES = (".txt", ".xml")
 FLUSH_EVERY = 100
@@ -107,7 +108,36 @@ def extract_file(path: Path, registry: Registry) -> Extraction:
     return extract(read_document(path), registry)
 
 
-def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report: BuildReport,
+class StagedWriter:
+    """Document graphs collected in memory and written to the store in bulk every FLUSH_EVERY documents:
+    Oxigraph's bulk loader writes a batch several times faster than a transaction per document, and
+    memory stays bounded by one batch."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.pending: dict[ox.NamedNode, list[ox.Quad]] = {}
+        self.documents = 0
+
+    def replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        """Put `quads` in place of whatever the named graph held (in the store or still pending)."""
+        if self.store.contains_named_graph(graph):
+            self.store.remove_graph(graph)
+        self.pending[graph] = list(quads)
+
+    def document_done(self) -> None:
+        self.documents += 1
+        if self.documents % FLUSH_EVERY == 0:
+            self.write()
+
+    def write(self) -> None:
+        """Write every pending graph to the store."""
+        if self.pending:
+            self.store.bulk_extend(q for quads in self.pending.values() for q in quads)
+            self.pending = {}
+            self.store.flush()
+
+
+def add_documents(writer: StagedWriter, paths: list[Path], registry: Registry, report: BuildReport,
                   progress: bool) -> None:
     """Extract each plain-text document and each TEI volume into named graphs; bad input is reported
     and skipped, the rest goes on."""
@@ -121,17 +151,19 @@ def add_documents(store: ox.Store, paths: list[Path], registry: Registry, report
         except ReadError as err:
             report.errors.append(str(err))
     for result in redate(results, registry):
-        store_extraction(store, result, registry, report)
+        store_extraction(writer, result, registry, report)
     for path in (p for p in paths if is_tei(p)):
-        add_volume(store, path, registry, report, progress)
+        add_volume(writer, path, registry, report, progress)
+    writer.write()
 
 
-def add_documents_in_pool(store: ox.Store, paths: list[Path], registry: Registry, report: BuildReport,
+def add_documents_in_pool(writer: StagedWriter, paths: list[Path], registry: Registry, report: BuildReport,
                           progress: bool, executor, jobs: int) -> None:
     """`add_documents` with extraction in `jobs` worker processes; the same quads, written in input order
     (plain-text documents after the corpus-wide re-dating, as in a serial build)."""
     from graph.model.parallel import ExtractionPool, extract_tei, extract_text, redate_in_pool, store_encoded
     bar = tqdm(desc="documents", unit="doc", disable=not progress, leave=False, dynamic_ncols=True)
+    store = writer.store
 
     def write(outcome: tuple) -> None:
         _, doc_id, data, warnings = outcome
@@ -154,30 +186,23 @@ def add_documents_in_pool(store: ox.Store, paths: list[Path], registry: Registry
         texts.clear()
         pool.write = write
         for path in (p for p in paths if is_tei(p)):
-            add_volume(store, path, registry, report, False, pool=pool,
+            add_volume(writer, path, registry, report, False, pool=pool,
                        on_document=lambda tei, known, path=path: pool.submit(extract_tei, str(path), tei, known))
     finally:
         pool.close()
         bar.close()
+    writer.write()
 
 
-def replace_graph(store: ox.Store, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
-    """Put `quads` in place of whatever the named graph held."""
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
-    store.extend(quads)
-
-
-def store_extraction(store: ox.Store, result: Extraction, registry: Registry, report: BuildReport) -> None:
+def store_extraction(writer: StagedWriter, result: Extraction, registry: Registry, report: BuildReport) -> None:
     """Replace the document's named graph with the quads of its extraction."""
-    replace_graph(store, graph_iri(registry.base_iri, result.document.id), document_quads(result, registry))
+    writer.replace_graph(graph_iri(registry.base_iri, result.document.id), document_quads(result, registry))
     report.documents += 1
     report.warnings.extend(result.warnings)
-    if report.documents % FLUSH_EVERY == 0:
-        store.flush()  # write buffered data out, so memory does not grow with the input
+    writer.document_done()
 
 
-def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildReport, progress: bool,
+def add_volume(writer: StagedWriter, path: Path, registry: Registry, report: BuildReport, progress: bool,
                on_document=None, pool=None) -> None:
     """Stream one TEI volume into the store with a progress bar; a broken file keeps what was read.
     With `on_document`, documents go to a worker pool instead of being extracted here."""
@@ -186,8 +211,8 @@ def add_volume(store: ox.Store, path: Path, registry: Registry, report: BuildRep
 
     imported = None
     try:
-        imported = import_volume(Path(path), registry, lambda quads: replace_graph(store, quads[0].graph_name, quads),
-                                 lambda result, volume_registry: store_extraction(store, result, volume_registry, report),
+        imported = import_volume(Path(path), registry, lambda quads: writer.replace_graph(quads[0].graph_name, quads),
+                                 lambda result, volume_registry: store_extraction(writer, result, volume_registry, report),
                                  bar.update, on_document)
     except ReadError as err:
         report.errors.append(str(err))
@@ -274,6 +299,7 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
         del kg, store
         swap_into_place(temporary, settings.store_path)
         os.replace(staged_index, index_path(settings.build_dir))
+        bump_version(settings.store_path)  # last: a server reopens and forgets cached answers on seeing it
     except BaseException:
         store = None  # let go of the store's files before removing them
         shutil.rmtree(temporary, ignore_errors=True)
@@ -396,10 +422,11 @@ def fill_and_check(store: ox.Store, settings: Settings, inputs: list[Path], repo
                    progress: bool, update: bool, strict: bool, location: Path, jobs: int, registry: Registry,
                    executor) -> KnowledgeGraph:
     """Documents in (in the pool when there is one), derived graph, counts, SHACL."""
+    writer = StagedWriter(store)
     if executor is not None:
-        add_documents_in_pool(store, inputs, registry, report, progress, executor, jobs)
+        add_documents_in_pool(writer, inputs, registry, report, progress, executor, jobs)
     else:
-        add_documents(store, inputs, registry, report, progress)
+        add_documents(writer, inputs, registry, report, progress)
     load_people(store, settings)  # the shipped people database, for the persons the graph uses
     refresh_derived(store, registry)
     if report.documents == 0 and not update:
@@ -407,7 +434,7 @@ def fill_and_check(store: ox.Store, settings: Settings, inputs: list[Path], repo
     kg = KnowledgeGraph(store, location)
     summarise(kg, report)
     if validate:
-        check: ValidationReport = run_validation(store, settings, jobs, executor)
+        check: ValidationReport = run_validation(store, settings)
         report.conforms, report.violations, report.validation_text = check.conforms, check.violations, check.text
         if not check.conforms:
             raise BuildFailed(f"the graph does not conform to the SHACL shapes ({check.violations} "
@@ -417,13 +444,10 @@ def fill_and_check(store: ox.Store, settings: Settings, inputs: list[Path], repo
     return kg
 
 
-def run_validation(store: ox.Store, settings: Settings, jobs: int, executor=None) -> ValidationReport:
-    """SHACL validation, its pyshacl passes in the worker pool when there is one (the same report)."""
-    shapes = settings.ontology_dir / "shapes.ttl"
-    if executor is not None:
-        from graph.model.parallel import validate_in_pool
-        return validate_in_pool(store, shapes, settings, jobs, executor=executor)
-    return validate_store(store, shapes)
+def run_validation(store: ox.Store, settings: Settings) -> ValidationReport:
+    """SHACL validation: the shapes compiled into SPARQL and run on Oxigraph over the whole store (what
+    they cannot express falls back to pySHACL); one pass, faster than pySHACL batches spread over a pool."""
+    return validate_store(store, settings.ontology_dir / "shapes.ttl")
 
 
 def build_into_server(settings: Settings, registry: Registry, paths: Iterable[Path], include_corpus: bool,
@@ -493,4 +517,5 @@ def remove_locked(doc_ids: list[str], settings: Settings) -> list[str]:
     build_index(KnowledgeGraph.open(settings.store_path), index_path(settings.build_dir))
     if removed:
         manifests.mark_amended(settings)
+    bump_version(settings.store_path)
     return removed

@@ -1,13 +1,11 @@
 """Validate the built graph against the SHACL shapes of ontology/shapes.ttl.
 
-Two parts, so that cost grows linearly with the number of documents and memory stays bounded:
-- the shapes' SPARQL constraints (`sh:sparql` / `sh:select`) run once each on Oxigraph over the whole
-  store, restricted to the shape's target class — the same query pyshacl would run per focus node;
-- every other constraint runs in pyshacl over batches of document graphs, each batch together with
-  the graphs every document refers to (ontology, curated registry, volumes); the derived graph is
-  checked once, with the same context, rather than in every batch;
-- the shipped people database (graph <base>graph/people, 125,000 triples that no document's shapes
-  reach) is left out of the pyshacl passes: its shapes are SPARQL constraints, run with the others.
+Every shape is compiled into SPARQL queries that Oxigraph runs over the whole store, one per
+constraint (graph/model/shacl_sparql.py): cost grows with the number of focus nodes and nothing is
+copied out of the store. A shape using a SHACL feature the compiler does not translate is validated
+by pySHACL instead, over batches of document graphs, each batch together with the graphs every
+document refers to (ontology, curated registry, volumes); the derived graph once with the same context.
+`validate_with_pyshacl` runs pySHACL over everything, as the reference the tests compare against.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ import pyoxigraph as ox
 from graph.config import Settings
 from graph.model.derived import derived_graph
 from graph.model.people import people_graph
+from graph.model.shacl_sparql import Check, compile_shapes, run_checks
 
 SH = "http://www.w3.org/ns/shacl#"
 DOCUMENT_GRAPHS = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a <https://w3id.org/salt-kg/ontology#Document> } }"""
@@ -34,50 +33,39 @@ class ValidationReport:
     violations: int
     text: str
     messages: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SparqlConstraint:
-    target_class: str
-    select: str
-    message: str
-    target_pattern: str = ""  # a graph pattern binding ?this; by default ?this a <target_class>
-
-    @property
-    def target(self) -> str:
-        return self.target_pattern or f"?this a <{self.target_class}> ."
+    results: list[tuple[str, str, str]] = field(default_factory=list)  # (focus node in N-Triples, component, path)
 
 
 def load_shapes(path: Path):
-    """The shapes as rdflib graphs: the core (for pyshacl) and the SPARQL constraints apart."""
+    """The shapes graph (rdflib)."""
     import rdflib
-    shapes = rdflib.Graph().parse(str(path), format="turtle")
-    sh = rdflib.Namespace(SH)
-    constraints = []
-    for shape, _, node in list(shapes.triples((None, sh.sparql, None))):
-        select = shapes.value(node, sh.select)
-        message = shapes.value(node, sh.message)
-        for target in shapes.objects(shape, sh.targetClass):
-            constraints.append(SparqlConstraint(str(target), str(select), str(message or "SPARQL constraint")))
-        for predicate in shapes.objects(shape, sh.targetSubjectsOf):
-            constraints.append(SparqlConstraint("", str(select), str(message or "SPARQL constraint"),
-                                                f"?this <{predicate}> ?targetObject ."))
-        shapes.remove((shape, sh.sparql, node))
-        for triple in list(shapes.triples((node, None, None))):
-            shapes.remove(triple)
-    return shapes, constraints
+    return rdflib.Graph().parse(str(path), format="turtle")
 
 
-def check_sparql(store: ox.Store, constraints: list[SparqlConstraint]) -> list[str]:
-    """Run each SPARQL constraint once over the store on Oxigraph; one message per violating node."""
-    messages = []
-    for constraint in constraints:
-        body = constraint.select.replace("$this", "?this")
-        where = body[body.index("{") + 1:body.rindex("}")]
-        query = f"SELECT DISTINCT ?this WHERE {{ {constraint.target} {where} }}"
-        for row in store.query(query, use_default_graph_as_union=True):
-            messages.append(f"{row['this'].value}: {constraint.message}")
-    return messages
+def shapes_subset(shapes, roots: list):
+    """The given shapes with everything they say (their blank-node closure), for pySHACL."""
+    import rdflib
+    subset = rdflib.Graph()
+    for prefix, namespace in shapes.namespaces():
+        subset.bind(prefix, namespace)
+    pending, seen = list(roots), set()
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for predicate, obj in shapes.predicate_objects(node):
+            subset.add((node, predicate, obj))
+            if isinstance(obj, rdflib.BNode) or (obj, None, None) in shapes:  # nested and named shapes
+                pending.append(obj)
+    return subset
+
+
+def describe(check: Check, focus: str) -> str:
+    """One violation as pySHACL writes it in its text report."""
+    return "\n".join([f"Constraint Violation in {check.component} ({SH}{check.component}):",
+                      "\tSeverity: sh:Violation", f"\tSource Shape: {check.shape}", f"\tFocus Node: {focus}"]
+                     + ([f"\tResult Path: {check.path}"] if check.path else []) + [f"\tMessage: {check.message}"])
 
 
 def graph_as_rdflib(store: ox.Store, graphs: list[ox.NamedNode]):
@@ -98,7 +86,7 @@ def check_core(store: ox.Store, shapes, batch: int = BATCH_DOCUMENTS) -> tuple[l
     documents = [row["g"] for row in store.query(DOCUMENT_GRAPHS)]
     document_set = {g.value for g in documents}
     derived = derived_graph(Settings().base_iri)
-    people = people_graph(Settings().base_iri)
+    people = people_graph(Settings().base_iri)  # the shipped people database: no document's shapes reach it
     context = [g for g in store.named_graphs()
                if isinstance(g, ox.NamedNode) and g.value not in document_set and g not in (derived, people)]
     if store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -120,11 +108,26 @@ def check_core(store: ox.Store, shapes, batch: int = BATCH_DOCUMENTS) -> tuple[l
     return sorted(messages), "\n".join(texts)
 
 
+def sparql_constraint_messages(store: ox.Store, shapes_path: Path | None = None) -> list[str]:
+    """Only the shapes' sh:sparql constraints, run on Oxigraph: "focus: message" per violation."""
+    checks, _ = compile_shapes(load_shapes(shapes_path or Settings().ontology_dir / "shapes.ttl"), store)
+    sparql = [check for check in checks if check.component == "SPARQLConstraintComponent"]
+    return sorted(f"{focus}: {check.message}" for check, focus, _ in run_checks(store, sparql))
+
+
 def validate_store(store: ox.Store, shapes_path: Path | None = None, batch: int = BATCH_DOCUMENTS) -> ValidationReport:
-    """Run SHACL validation of the whole graph."""
-    shapes, constraints = load_shapes(shapes_path or Settings().ontology_dir / "shapes.ttl")
-    sparql_messages = check_sparql(store, constraints)
-    core_messages, core_text = check_core(store, shapes, batch)
-    messages = sparql_messages + core_messages
-    text = "\n".join(["Validation Report", f"Conforms: {not messages}"] + sparql_messages + ([core_text] if core_text else []))
-    return ValidationReport(not messages, len(messages), text, messages)
+    """Run SHACL validation of the whole graph: compiled shapes on Oxigraph, any others in pySHACL."""
+    shapes = load_shapes(shapes_path or Settings().ontology_dir / "shapes.ttl")
+    checks, left = compile_shapes(shapes, store)
+    found = run_checks(store, checks)
+    messages = sorted({f"{focus}: {check.path} {check.message}".replace("  ", " ") for check, focus, _ in found})
+    texts = [describe(check, focus) for check, focus, _ in found]
+    if left:
+        core_messages, core_text = check_core(store, shapes_subset(shapes, left), batch)
+        messages += core_messages
+        texts += [core_text] if core_text else []
+    # one line per violation first (what a failed build prints), then pySHACL-style details
+    text = "\n".join(["Validation Report", f"Conforms: {not messages}", f"Results ({len(messages)}):"]
+                     + messages + ([""] if texts else []) + texts)
+    results = sorted({(term, check.component, check.path) for check, _, term in found})
+    return ValidationReport(not messages, len(messages), text, messages, results)

@@ -1,0 +1,202 @@
+"""SHACL validation compiled to SPARQL on Oxigraph finds exactly what pySHACL finds, on the built
+graph and on graphs broken in every way the shapes forbid."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from graph.model.shacl_sparql import compile_shapes
+from graph.model.validate import graph_as_rdflib, load_shapes, validate_store
+
+BASE = "https://w3id.org/salt-kg/"
+SALT = BASE + "ontology#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+OA = "http://www.w3.org/ns/oa#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def first(store: ox.Store, cls: str, n: int = 0):
+    """The n-th instance of a class (in IRI order), so that each mutation breaks a different node."""
+    return sorted((q.subject for q in store.quads_for_pattern(None, RDF_TYPE, node(cls))), key=str)[n]
+
+
+def graph_of(store: ox.Store, subject) -> ox.NamedNode:
+    return next(iter(store.quads_for_pattern(subject, None, None))).graph_name
+
+
+def drop(store: ox.Store, subject, predicate: str) -> None:
+    for quad in list(store.quads_for_pattern(subject, node(predicate), None)):
+        store.remove(quad)
+
+
+def put(store: ox.Store, subject, predicate: str, obj, replace: bool = True) -> None:
+    graph = graph_of(store, subject)
+    if replace:
+        drop(store, subject, predicate)
+    store.add(ox.Quad(subject, node(predicate), obj, graph))
+
+
+
+
+def no_label(s):
+    drop(s, first(s, "http://xmlns.com/foaf/0.1/Person"), LABEL)
+
+
+def two_identifiers(s):
+    put(s, first(s, SALT + "Document"), DCT + "identifier", ox.Literal("another"), replace=False)
+
+
+def date_time_as_date(s):
+    put(s, first(s, SALT + "Document"), DCT + "date", ox.Literal("1971-05-20T10:00:00", datatype=node(XSD + "dateTime")))
+
+
+def ill_typed_date(s):
+    put(s, first(s, SALT + "Rejection"), SEM + "hasEarliestBeginTimeStamp", ox.Literal("1971-13-45", datatype=node(XSD + "date")))
+
+
+def event_without_specific_type(s):
+    event = first(s, SALT + "Proposal")
+    s.remove(ox.Quad(event, RDF_TYPE, node(SALT + "Proposal"), graph_of(s, event)))
+
+
+def negative_offset(s):
+    put(s, first(s, SALT + "Passage", 0), OA + "start", ox.Literal("-1", datatype=node(XSD + "integer")))
+
+
+def literal_candidate(s):
+    put(s, first(s, SALT + "PositionWindow"), SALT + "candidatePosition", ox.Literal("not a node"), replace=False)
+
+
+def issue_is_a_person(s):
+    put(s, first(s, SALT + "Rejection", 1), SALT + "concernsIssue", first(s, "http://xmlns.com/foaf/0.1/Person"))
+
+
+def undated_document(s):
+    document = first(s, SALT + "Document")
+    for predicate in (DCT + "date", SALT + "dateNotBefore", SALT + "dateNotAfter"):
+        drop(s, document, predicate)
+
+
+def closing_without_resolution(s):
+    event = next(iter(s.quads_for_pattern(None, node(SALT + "closesIssue"), None))).subject
+    drop(s, event, SALT + "resolution")
+
+
+def earliest_after_latest(s):
+    put(s, first(s, SALT + "Agreement"), SEM + "hasEarliestBeginTimeStamp", ox.Literal("1999-01-01", datatype=node(XSD + "date")))
+
+
+def wrong_quote(s):
+    put(s, first(s, SALT + "Passage", 1), OA + "exact", ox.Literal("not the text"))
+
+
+def two_documents_for_a_passage(s):
+    put(s, first(s, SALT + "Passage", 2), SALT + "inDocument", node(BASE + "document/elsewhere"), replace=False)
+
+
+def unsourced_event(s):
+    event = first(s, SALT + "PositionStatement")
+    drop(s, event, PROV + "wasDerivedFrom")
+    drop(s, event, DCT + "source")
+
+
+def two_sides(s):
+    """An extracted event (it has a passage) said to be both sides' stance."""
+    event = sorted({q.subject for q in s.quads_for_pattern(None, node(PROV + "wasDerivedFrom"), None)
+                    if any(s.quads_for_pattern(q.subject, RDF_TYPE, node(SALT + "NegotiationEvent")))}, key=str)[-1]
+    for side in ("US", "USSR"):
+        put(s, event, SALT + "side", ox.Literal(side), replace=False)
+
+
+def subclass_instance_without_label(s):
+    """A Proposal is a NegotiationEvent only through rdfs:subClassOf: targets must follow it."""
+    drop(s, first(s, SALT + "MessageSent"), LABEL)
+
+
+# two groups that break different nodes (pySHACL takes seconds per run, so each group is one run)
+MUTATIONS = [[no_label, two_identifiers, ill_typed_date, event_without_specific_type, negative_offset,
+              literal_candidate, issue_is_a_person, closing_without_resolution, earliest_after_latest, wrong_quote,
+              two_documents_for_a_passage, unsourced_event, subclass_instance_without_label, two_sides],
+             [date_time_as_date], [undated_document]]
+
+
+def term(value) -> str:
+    """A node as N-Triples, blank nodes all alike (their labels differ between stores)."""
+    text = value.n3() if hasattr(value, "n3") else str(value)
+    return "_:blank" if text.startswith("_:") else text
+
+
+def pyshacl_results(store: ox.Store, shapes_path) -> set[tuple[str, str, str]]:
+    """pySHACL over the whole graph: (focus node, component, path) of every result."""
+    import pyshacl
+    import rdflib
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    data = graph_as_rdflib(store, list(store.named_graphs()))
+    _, results, _ = pyshacl.validate(data, shacl_graph=load_shapes(shapes_path), inference="none", advanced=True)
+    found = set()
+    for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
+        component = str(results.value(result, sh.sourceConstraintComponent)).rsplit("#", 1)[-1]
+        found.add((term(results.value(result, sh.focusNode)), component, str(results.value(result, sh.resultPath) or "")))
+    return found
+
+
+@pytest.fixture(scope="module")
+def seed_store(built_seed) -> ox.Store:
+    return ox.Store.read_only(str(built_seed.store_path))
+
+
+def copy(store: ox.Store) -> ox.Store:
+    fresh = ox.Store()
+    fresh.extend(store)
+    return fresh
+
+
+def test_every_shape_of_the_project_is_compiled(built_seed, seed_store):
+    checks, left = compile_shapes(load_shapes(built_seed.ontology_dir / "shapes.ttl"), seed_store)
+    assert left == [] and len(checks) > 50
+
+
+def test_the_built_graph_conforms_both_ways(built_seed, seed_store):
+    shapes = built_seed.ontology_dir / "shapes.ttl"
+    assert validate_store(seed_store, shapes).conforms and pyshacl_results(seed_store, shapes) == set()
+
+
+@pytest.mark.parametrize("group", MUTATIONS, ids=["many", "date-time", "undated"])
+def test_a_broken_graph_fails_with_the_same_results_as_pyshacl(built_seed, seed_store, group):
+    shapes = built_seed.ontology_dir / "shapes.ttl"
+    store = copy(seed_store)
+    for mutate in group:
+        mutate(store)
+    report = validate_store(store, shapes)
+    expected = pyshacl_results(store, shapes)
+    assert not report.conforms
+    assert {(term(focus), component, path) for focus, component, path in report.results} == expected
+    for mutate in group:  # each mutation on its own is caught too (cheap: Oxigraph only)
+        alone = copy(seed_store)
+        mutate(alone)
+        assert not validate_store(alone, shapes).conforms, mutate.__name__
+
+
+def test_unsupported_shapes_fall_back_to_pyshacl(tmp_path, seed_store):
+    """A constraint the compiler does not translate (sh:uniqueLang) is still checked, by pySHACL."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:shape> a sh:NodeShape ; sh:targetClass <http://xmlns.com/foaf/0.1/Person> ;
+            sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:uniqueLang true ] .""")
+    store = copy(seed_store)
+    person = node(BASE + "person/kissinger")  # a curated person (the people database's graph is not batched)
+    for text in ("one", "two"):
+        store.add(ox.Quad(person, node(LABEL), ox.Literal(text, language="en"), node(BASE + "graph/curated")))
+    checks, left = compile_shapes(load_shapes(shapes), store)
+    assert checks == [] and len(left) == 1
+    report = validate_store(store, shapes)
+    assert not report.conforms and person.value in report.text
