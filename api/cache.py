@@ -13,6 +13,9 @@ its own cache: each checks the version file on every request, so none can serve 
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote_plus
+
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -134,6 +137,9 @@ def with_vary_accept(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, by
     return [*headers, (b"vary", b"Accept")]
 
 
+VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.I)
+
+
 class ConditionalCache:
     """ASGI middleware: ETag, Cache-Control and Vary on successful GETs; 304 for a current
     If-None-Match before the app runs; repeated GETs answered from the result cache."""
@@ -159,6 +165,8 @@ class ConditionalCache:
                 authorization = value
         if authorization is not None:  # an answer meant for one caller is neither shared nor validated
             return await self.app(scope, receive, send)
+        if VOLATILE.search(unquote_plus(scope.get("query_string", b"").decode("latin-1"))):
+            return await self.app(scope, receive, send)  # NOW(), RAND(), UUID(), …: a new answer every time
         version = self.services.current_version()
         if version is None:  # a store server: its content may change unseen, so nothing is cached
             return await self.app(scope, receive, send)

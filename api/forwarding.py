@@ -11,6 +11,7 @@ and the bytes sent are the same.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from graph.model.search_index import build_index
 from .executor import ERRORS, PoolBusy, QueryAnswer, QueryFailed, QueryJob, QueryTimeout, execute
 
 RETRY_AFTER = 5
+UNSAFE_IN_IRI = re.compile(r"[<>\"{}|^`\\\s]")
 
 
 class StoreDown(QueryFailed):
@@ -46,7 +48,10 @@ class Forwarder:
         """Forward one query (its dataset and base IRI as `executor.query_options` gives them); failures of
         the store are kept aside so they are not taken for the query's."""
         try:
-            return self.kg.query(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql,
+            if base_iri and UNSAFE_IN_IRI.search(base_iri):
+                raise ValueError(f"refusing to write the base IRI {base_iri!r} into a query")  # no injected text
+            text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
+            return self.kg.query(text,
                                  default_graphs=[g.value for g in default_graph or []],
                                  named_graphs=[g.value for g in named_graphs or []], timeout=self.timeout,
                                  max_bytes=self.max_bytes * 4, union_default=use_default_graph_as_union)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -131,9 +132,15 @@ def utf8_body(content_type: str, body: bytes) -> str | Response:
         return error(400, f"the body is not UTF-8 (byte {err.start})")
 
 
+SAFE_IRI = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+/[A-Za-z0-9._~/\-]*")
+
+
 def endpoint_of(request: Request) -> str:
-    """This endpoint's URL: the base IRI that relative IRIs in a query resolve against."""
-    return str(request.url_for("sparql_get"))
+    """This endpoint's URL: the base IRI that relative IRIs in a query resolve against. Built from the
+    request's Host header, so anything but a plain http(s) IRI is replaced by the configured base (a Host
+    such as 'x>SELECT …' must never become query text where the base is written into it)."""
+    url = str(request.url_for("sparql_get"))
+    return url if SAFE_IRI.fullmatch(url) else services_of(request).base_iri + "sparql"
 
 
 def accept_of(request: Request, format: str | None) -> tuple[str, str | None]:

@@ -164,3 +164,15 @@ def test_if_none_match_comparison_is_weak():
 def test_answers_for_an_authorised_caller_are_not_shared(client):
     response = client.get("/sparql", params={"query": DOCUMENTS}, headers={**JSON, "Authorization": "Bearer x"})
     assert response.status_code == 200 and "etag" not in response.headers
+
+
+def test_volatile_queries_are_never_cached(built_seed):
+    from fastapi.testclient import TestClient
+    from api.app import create_app
+    query = "SELECT (STRUUID() AS ?id) WHERE {}"
+    with TestClient(create_app(built_seed.store_path)) as client:
+        first = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        second = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        assert first.status_code == second.status_code == 200
+        assert "etag" not in first.headers
+        assert first.json()["results"]["bindings"] != second.json()["results"]["bindings"]

@@ -215,7 +215,8 @@ def test_a_worker_killed_during_a_query_is_replaced_and_the_query_answered(built
     import threading
     import time
     settings = ServerSettings(graph=built_seed, query_workers=2, query_timeout=60)
-    count = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # a few seconds of work
+    count = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/salt-kg/graph/curated> { ?a ?b ?c } "
+             "GRAPH <https://w3id.org/salt-kg/graph/derived> { ?d ?e ?f } VALUES ?x { 1 2 3 4 5 6 } }")  # a few seconds
     others = {p.pid for p in multiprocessing.active_children()}  # other tests' workers
     with TestClient(create_app(settings=settings)) as killing:
         pool = killing.app.state.services.pool
@@ -236,3 +237,13 @@ def test_a_worker_killed_during_a_query_is_replaced_and_the_query_answered(built
         assert answers and answers[0].status_code == 200, answers and answers[0].text
         assert int(answers[0].json()["results"]["bindings"][0]["n"]["value"]) > 1_000_000
         assert pool.replaced >= 1 and still_answers(killing)
+
+
+def test_a_hostile_host_header_never_becomes_query_text(built_seed):
+    from api.sparql import SAFE_IRI
+    from fastapi.testclient import TestClient
+    with TestClient(create_app(built_seed.store_path)) as client:
+        response = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"},
+                              headers={"Host": 'x>SELECT*{BIND("""'})
+        assert response.status_code in (200, 400)
+    assert not SAFE_IRI.fullmatch('http://x>SELECT*{BIND("""/sparql')

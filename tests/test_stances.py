@@ -146,3 +146,8 @@ def test_a_note_from_the_other_side_speaks_in_its_first_person(registry):
     events = stances(registry, "We believe that the submarine bases in third countries must be liquidated.",
                      title="Note From the Soviet Union to the United States")
     assert stance_with(events, "We believe").side == "USSR"
+
+
+def test_the_agent_of_a_passive_holds_the_stance(registry):
+    events = stances(registry, "The U.S. proposal on mobile ICBMs was rejected by the Soviets yesterday.")
+    assert stance_with(events, "rejected").side == "USSR"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from graph.extract.people import BULLET, opening_block
-from graph.extract.text import slug, span, within
+from graph.extract.people import BULLET, opening_block, person_slug
+from graph.extract.text import span, within
 from graph.extract.types import Mention, NewEntity
 from graph.read.reader import FrusDocument
 from graph.read.registry import Registry
@@ -57,7 +57,11 @@ def heading_people(doc: FrusDocument, registry: Registry, segment_start: int, se
             if candidates:
                 people.append(candidates[0])
             elif part and part[0].isupper() and not re.match(r"(?:The|the)\b", part):
-                iri = registry.base_iri + "person/" + slug(part)
+                known = registry.people_db.named(part, doc.volume) if registry.people_db else []
+                if len(known) == 1:  # the people database names them: its IRI
+                    people.append(known[0].iri)
+                    continue
+                iri = registry.base_iri + "person/" + person_slug(part)  # as the body's new people are minted
                 people.append(iri)
                 new.append(NewEntity(iri, "person", part, span(text, part_start, part_start + len(part))))
     if not people:

@@ -383,16 +383,26 @@ def reporting_speaker(text: str, speakers: list[Speaker], limit: int) -> Speaker
     return chosen
 
 
+def passive_agent(text: str, start: int) -> bool:
+    """'rejected by (the) Soviets': the speaker after 'by' (determiners skipped) is the passive's agent."""
+    words = re.findall(r"[\w’'-]+", text[max(0, start - 30):start])
+    while words and words[-1].lower() in DETERMINERS:
+        words.pop()
+    return bool(words) and words[-1].lower() == "by"
+
+
 def holder(text: str, speakers: list[Speaker], kind: str, cue: int, cue_end: int, voices: "Voices") -> Speaker | None:
     """Whose stance the cue at `cue` is: its owner when the cue is a noun ('Soviet refusal'), else the
     nearest speaker before it, with the reported-speech exceptions (None when no speaker precedes it)."""
     owner = modifier_side(text, cue, cue_end, voices)
     if owner is not None and owner.side:
         return owner
+    agent = next((s for s in speakers if cue < s.start <= cue_end + 30 and passive_agent(text, s.start)), None)
+    if agent is not None:
+        return agent  # "was rejected by the Soviets": the agent's stance, whatever precedes it
     before = [s for s in speakers if s.start < cue]
     if not before:
-        agent = next((s for s in speakers if text[max(0, s.start - 4):s.start].strip().lower() == "by"), None)
-        return agent
+        return None
     nearest = before[-1]
     reporter = reporting_speaker(text, before, nearest.start)
     if reporter is not None and reporter.kind in ("named", "side", "third") and nearest.kind == "first":

@@ -5,8 +5,8 @@ names, and the builder loads the same files into the graph.
 
 On request (``Registry.load(settings, people=True)``) it also carries the Office of the Historian's
 people database as shipped in ``data/people/hsg-people.ttl.gz`` (``saltkg import-people``), in
-``registry.people_db`` — never in ``registry.entities``, so the alias regex the extractor matches
-is the same with or without it. Each of its persons is an `Entity` with ``origin`` (``curated`` when
+``registry.people_db``, apart from ``registry.entities``; the extractor reads each document with
+``registry.for_volume(volume)``, a copy whose names also include the database's (as below). Each of its persons is an `Entity` with ``origin`` (``curated`` when
 the database record joined a curated person, ``people-db`` otherwise; persons-list entities built by
 the TEI importer say ``tei-list``), ``volumes`` (the FRUS volumes whose persons lists name them) and
 ``hsg_id`` (the database id). How extraction can use them without flooding precision:
