@@ -59,8 +59,24 @@ def examples(base_iri: str) -> list[dict]:
         title = name.replace("-", " ")
         if name == "unresolved-on-date":
             title = f"Issues unresolved on {EXAMPLE_DATE} (unresolved-on-date.rq)"
-        found.append({"title": title, "query": queries.bind(text, sample)})
+        found.append({"title": title, "query": queries.bind(for_readers(text), sample)})
     return found
+
+
+def for_readers(text: str) -> str:
+    """A named query as the page shows it: its opening paragraph says what it asks; the developers'
+    notes after it and comment lines in the body (how the text is shaped for Oxigraph) are left out."""
+    lines = text.splitlines()
+    header = 0
+    while header < len(lines) and lines[header].lstrip().startswith("#"):
+        header += 1
+    opening = []
+    for line in lines[:header]:
+        if line.strip() == "#":
+            break
+        opening.append(line)
+    body = [line for line in lines[header:] if not line.lstrip().startswith("#")]
+    return "\n".join(opening + body) + "\n"
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET), service description, or the HTML query page")

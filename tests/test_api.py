@@ -363,3 +363,11 @@ def test_openapi_documents_the_rest_api(client):
 def test_home(client):
     assert client.get("/").json()["triples"] > 1000
     assert "Which issues were unresolved" in client.get("/", headers={"Accept": "text/html"}).text
+
+
+def test_the_sparql_page_examples_say_what_they_ask_without_developer_notes():
+    from api.sparql import examples
+    found = examples(BASE)
+    assert len(found) > 5
+    for example in found:
+        assert "Oxigraph" not in example["query"] and "benchmark" not in example["query"].lower()
