@@ -21,7 +21,6 @@ import pyoxigraph as ox
 
 from graph.model.store import EXPORT_FORMATS
 
-STORE_ENV = "SALTKG_STORE"
 USER_ENV, PASSWORD_ENV = "SALTKG_STORE_USER", "SALTKG_STORE_PASSWORD"
 KINDS = ("oxigraph", "virtuoso", "fuseki", "sparql")
 DEFAULT_PORTS = {7878: "oxigraph", 8890: "virtuoso", 3030: "fuseki"}
@@ -121,10 +120,6 @@ def endpoints_for(url: str, kind: str | None = None, query: str | None = None, u
         raise StoreConfigError(f"store {url!r}: give the query endpoint (--query-endpoint)")
     return Endpoints(base, kind, found[0], found[1], found[2], os.environ.get(USER_ENV) or None,
                      os.environ.get(PASSWORD_ENV) or None)
-
-
-def store_url_from_env() -> str | None:
-    return os.environ.get(STORE_ENV) or None
 
 
 class RemoteGraph:

@@ -21,7 +21,6 @@ import pyoxigraph as ox
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CASTABLE = {XSD + name for name in ("string", "boolean", "integer", "decimal", "float", "double", "date", "dateTime",
                                     "time", "gYear", "gYearMonth", "gMonthDay", "gDay", "gMonth", "duration",

@@ -41,10 +41,6 @@ class KnowledgeGraph:
         store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         return cls(store, path)
 
-    @classmethod
-    def in_memory(cls) -> "KnowledgeGraph":
-        return cls(ox.Store())
-
     def query(self, sparql: str, substitutions: dict | None = None):
         """Run a SPARQL query on Oxigraph, the default graph being the union of all graphs."""
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
