@@ -13,12 +13,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph.ask.browse import SIDE_NAMES
+from graph.draw.drawing import STATUS_WORDS
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(default=True, default_for_string=True))
-STATUS_WORDS = {"Open": "open", "Agreed": "agreed", "ClosedWithoutAgreement": "closed without agreement",
-                "Deferred": "deferred", "Dropped": "dropped", "NotYetRaised": "not yet raised"}
 STATUS_HELP = {
     "open": "raised and not yet settled on that day",
     "agreed": "both sides accepted a text or an understanding",
