@@ -143,7 +143,7 @@ def score_document(tei: TeiDocument, registry: Registry, person_iris: dict[str, 
     references = reference_score(tei, result.cross_references, volume, registry.base_iri)
     info = result.document
     gold_date = tei.dateline.earliest.isoformat() if tei.dateline and tei.dateline.earliest else None
-    predicted_date = info.not_before.isoformat() if info.not_before and info.date and len(info.date) == 10 else None
+    predicted_date = info.not_before.isoformat() if info.not_before and info.day else None
     return DocumentScore(tei.doc.doc_id, mentions, persons, references, gold_date, predicted_date, errors, extras)
 
 

@@ -19,7 +19,7 @@ from graph.read.registry import Registry
 def has_day(result: Extraction) -> bool:
     """True when the document is dated to one day by its own text."""
     info = result.document
-    return bool(info.date) and len(info.date) == 10 and not info.date_basis.startswith("inferred: only the period")
+    return info.day is not None and not info.date_basis.startswith("inferred: only the period")
 
 
 def own_message(result: Extraction, registry: Registry) -> str | None:

@@ -34,7 +34,7 @@ def event_dates(doc_info: DocumentInfo, kind: str, sentence_dates: list[DateMent
         chosen = months[0]
         return chosen.earliest, chosen.latest, f"stated to the month in the passage (“{chosen.text}”)"
     if doc_info.not_before:
-        when = date.fromisoformat(doc_info.date) if doc_info.date and len(doc_info.date) == 10 else None
+        when = doc_info.day
         earliest = doc_info.not_before if section.startswith("footnote") or not when else when
         latest = when or doc_info.not_after
         return earliest, latest, f"the date of the reporting document {doc_id}"
@@ -79,7 +79,7 @@ def extract_events(doc: FrusDocument, info: DocumentInfo, regions: list[tuple[in
     events.sort(key=lambda e: (e.evidence.start, e.evidence.end))
     if info.type in MESSAGE_TYPES and info.sender and info.not_before:
         heading = span(doc.text, doc.heading_start, doc.heading_end)
-        when = date.fromisoformat(info.date) if info.date and len(info.date) == 10 else None
+        when = info.day
         events.insert(0, Event("MessageSent", when or info.not_before, when or info.not_after,
                                f"the date of the document ({info.date_basis})", heading, "heading",
                                info.sender + info.recipients,

@@ -94,6 +94,11 @@ class DocumentInfo:
     source_note: str | None
     classification: str | None
 
+    @property
+    def day(self) -> date | None:
+        """The document's date when it is one day (not a month, a year or a range)."""
+        return date.fromisoformat(self.date) if self.date and len(self.date) == 10 else None
+
 
 @dataclass
 class NewEntity:
