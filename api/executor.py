@@ -324,6 +324,9 @@ class QueryPool:
         for worker in stale:
             self.replace(worker)
 
+    def summary(self) -> dict:
+        return {"mode": "process", "workers": self.size, "replaced": self.replaced}
+
     def close(self) -> None:
         self.closed = True
         while True:

@@ -155,4 +155,5 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"status": "unavailable", "store": store, "detail": str(err)}, status_code=503,
                                 headers={"Retry-After": str(RETRY_AFTER)})
         return JSONResponse({"status": "ok", "store": store, "triples": triples,
-                             "graph_version": services.current_version(), "cache": services.result_cache.summary()})
+                             "graph_version": services.current_version(), "cache": services.result_cache.summary(),
+                             "queries": services.query_summary()})

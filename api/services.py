@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from typing import Callable
 
@@ -14,9 +16,24 @@ from graph.model.store import KnowledgeGraph
 from graph.model.version import VersionWatch, bump_version
 
 from .cache import ResultCache
+from . import supervisor
 from .executor import QueryPool
+from .inline import InlineRunner
 from .pages import Links
 from .settings import ServerSettings
+
+logger = logging.getLogger("uvicorn.error")
+
+
+def query_runner(settings: ServerSettings) -> QueryPool | InlineRunner:
+    """Threads of this process when a supervisor can replace it (`saltkg serve`), else worker processes."""
+    if settings.query_isolation == "inline":
+        if supervisor.supervised():
+            return InlineRunner(settings.store, settings.query_workers, settings.query_timeout, settings.queue_wait,
+                                retire=supervisor.request_replacement)
+        logger.warning("SALTKG_QUERY_ISOLATION=inline needs the supervisor of `saltkg serve`; "
+                       "queries run in worker processes")
+    return QueryPool(settings.store, settings.query_workers, settings.query_timeout, settings.queue_wait)
 
 
 def services_of(request) -> "Services":
@@ -42,8 +59,7 @@ class Services:
             self.result_cache = ResultCache(0, 0)
         else:
             self.kg = KnowledgeGraph.open(settings.store)
-            self.pool = QueryPool(settings.store, settings.query_workers, settings.query_timeout,
-                                  settings.queue_wait)
+            self.pool = query_runner(settings)
             self.watch = VersionWatch(settings.store)
             self.version = self.watch.version
             self.result_cache = ResultCache(settings.cache_bytes, settings.cache_entry_bytes)
@@ -129,6 +145,11 @@ class Services:
             self.replica.checked = 0.0
             self.replica.version = None
             self.replica.refresh()
+
+    def query_summary(self) -> dict:
+        """How queries run here (threads of this process, worker processes or a store server)."""
+        summary = getattr(self.pool, "summary", None)
+        return {"process": os.getpid(), **(summary() if summary else {"mode": "store server"})}
 
     def close(self) -> None:
         self.pool.close()

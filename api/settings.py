@@ -37,6 +37,9 @@ class ServerSettings:
     max_request_bytes: int = field(default_factory=lambda: env_int("SALTKG_MAX_REQUEST_BYTES", 256 * 1024))
     query_workers: int = field(default_factory=lambda: env_int("SALTKG_QUERY_WORKERS", max(2, os.cpu_count() or 2)))
     queue_wait: float = field(default_factory=lambda: env_float("SALTKG_QUEUE_WAIT", 10.0))
+    # "inline": queries on threads of the server process (only under `saltkg serve`'s supervisor, which
+    # replaces a process whose query ran past the limit); "process": each query in a worker process
+    query_isolation: str = field(default_factory=lambda: os.environ.get("SALTKG_QUERY_ISOLATION", "process"))
     service_hosts: tuple[str, ...] = field(default_factory=lambda: env_list("SALTKG_SERVICE_HOSTS", DEFAULT_SERVICE_HOSTS))
     cors_origins: tuple[str, ...] = field(default_factory=lambda: env_list("SALTKG_CORS_ORIGINS", ("*",)))
     admin_token: str | None = field(default_factory=lambda: os.environ.get("SALTKG_ADMIN_TOKEN") or None)
