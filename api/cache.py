@@ -138,6 +138,16 @@ def with_vary_accept(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, by
 
 
 VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.I)
+VOLATILE_NAMES = re.compile(rb"now|rand|uuid|bnode", re.I)
+ENCODED_LETTER = re.compile(rb"%(?:[46][1-9a-f]|[57][0-9a])", re.I)
+
+
+def volatile(query_string: bytes) -> bool:
+    """Whether the query string asks for NOW(), RAND(), UUID(), STRUUID() or BNODE(); decoded only when
+    one of those names (or a percent-encoded letter, which could spell one) is in the raw bytes."""
+    if not VOLATILE_NAMES.search(query_string) and not ENCODED_LETTER.search(query_string):
+        return False
+    return VOLATILE.search(unquote_plus(query_string.decode("latin-1"))) is not None
 
 
 class ConditionalCache:
@@ -165,7 +175,7 @@ class ConditionalCache:
                 authorization = value
         if authorization is not None:  # an answer meant for one caller is neither shared nor validated
             return await self.app(scope, receive, send)
-        if VOLATILE.search(unquote_plus(scope.get("query_string", b"").decode("latin-1"))):
+        if volatile(scope.get("query_string", b"")):
             return await self.app(scope, receive, send)  # NOW(), RAND(), UUID(), …: a new answer every time
         version = self.services.current_version()
         if version is None:  # a store server: its content may change unseen, so nothing is cached

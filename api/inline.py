@@ -10,6 +10,7 @@ a large stack, as in the worker processes (api/executor.py), so deep recursion c
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from concurrent.futures import Future
@@ -18,10 +19,18 @@ from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 
 from .executor import ERRORS, WORKER_STACK_BYTES, PoolBusy, QueryAnswer, QueryJob, QueryTimeout, execute
 
 STOP = None  # put on the job queue: one thread ends
+
+
+def answer_of(outcome: tuple) -> QueryAnswer:
+    """The worker's ('ok', media, body) as an answer; an error outcome raised as its QueryFailed."""
+    if outcome[0] == "ok":
+        return QueryAnswer(outcome[1], outcome[2])
+    raise ERRORS[outcome[0]](outcome[1])
 
 
 class InlineRunner:
@@ -82,9 +91,28 @@ class InlineRunner:
         finally:
             self.count_busy(-1)
             self.slots.release()
-        if outcome[0] == "ok":
-            return QueryAnswer(outcome[1], outcome[2])
-        raise ERRORS[outcome[0]](outcome[1])
+        return answer_of(outcome)
+
+    async def run_async(self, job: QueryJob) -> QueryAnswer:
+        """run() awaited on the event loop: the job goes straight to a query thread (no thread waits for
+        it); when every thread is busy, run() on a thread waits for one as usual."""
+        if not self.slots.acquire(blocking=False):
+            return await run_in_threadpool(self.run, job)
+        self.count_busy(+1)
+        try:
+            future: Future = Future()
+            self.jobs.put((job, future))
+            try:
+                outcome = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            except asyncio.TimeoutError:
+                if future.cancel():
+                    raise QueryTimeout(f"the query waited past the time limit of {self.timeout:g} s") from None
+                self.abandon()
+                raise QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s") from None
+        finally:
+            self.count_busy(-1)
+            self.slots.release()
+        return answer_of(outcome)
 
     def abandon(self) -> None:
         """A query ran past the limit: keep the capacity with a spare thread and ask for a successor

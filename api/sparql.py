@@ -20,7 +20,7 @@ from graph.ask import queries
 from graph.draw.drawing import script_json
 
 from .descriptions import service_description, serialize
-from .executor import QueryFailed, QueryJob
+from .executor import QueryAnswer, QueryFailed, QueryJob
 from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, negotiate, wants_html
 from .pages import curie, render
 from .services import Services, services_of
@@ -79,22 +79,36 @@ def for_readers(text: str) -> str:
     return "\n".join(opening + body) + "\n"
 
 
-@router.get("/sparql", summary="SPARQL 1.1 query (GET), service description, or the HTML query page")
+@router.get("/sparql", summary="SPARQL 1.1 query (GET), service description, or the HTML query page",
+            openapi_extra={"parameters": [
+                {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "a SPARQL 1.1 query; without it, the service description or the query page"},
+                {"name": "format", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "a results format (" + ", ".join(FORMAT_PARAMETER) + ") instead of the Accept header"},
+                {"name": "default-graph-uri", "in": "query", "required": False,
+                 "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "named-graph-uri", "in": "query", "required": False,
+                 "schema": {"type": "array", "items": {"type": "string"}}}]})
 @router.get("/sparql/", include_in_schema=False, name="sparql_get_slash")
-def sparql_get(request: Request, query: str | None = None, format: str | None = None) -> Response:
+async def sparql_get(request: Request) -> Response:
+    """Parameters are read from the request itself (declared for OpenAPI above): the common case, a
+    short query, is checked on the event loop and awaited on a query thread without a second hop."""
     services = services_of(request)
     params = request.query_params
     if "update" in params:
         return error(405, "SPARQL Update must be sent by POST (and this endpoint is read-only)")
-    if len(params.getlist("query")) > 1:
+    queries_given = params.getlist("query")
+    if len(queries_given) > 1:
         return error(400, "more than one 'query' parameter; send exactly one")
+    format = params.get("format")
     accept = accept_of(request, format)
-    if query is None:
+    if not queries_given:
         if wants_html(accept[0]):
-            return query_page(services, "", None)
-        return describe_service(services, request, accept[0])
-    return answer(services, query, accept, params.getlist("default-graph-uri"), params.getlist("named-graph-uri"),
-                  endpoint_of(request), html=wants_html(accept[0]) and format in (None, "html"))
+            return await run_in_threadpool(query_page, services, "", None)
+        return await run_in_threadpool(describe_service, services, request, accept[0])
+    return await answer_soon(services, queries_given[0], accept, params.getlist("default-graph-uri"),
+                             params.getlist("named-graph-uri"), endpoint_of(request),
+                             html=wants_html(accept[0]) and format in (None, "html"))
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query or (with the admin token) update by POST")
@@ -116,9 +130,8 @@ async def sparql_post(request: Request) -> Response:
     if content_type == "application/sparql-query":
         if "query" in params:
             return error(400, "the query is in the body; a 'query' URL parameter as well is ambiguous")
-        return await run_in_threadpool(answer, services, text,
-                                       accept_of(request, params.get("format")), params.getlist("default-graph-uri"),
-                                       params.getlist("named-graph-uri"), endpoint)
+        return await answer_soon(services, text, accept_of(request, params.get("format")),
+                                 params.getlist("default-graph-uri"), params.getlist("named-graph-uri"), endpoint)
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form()
         if "update" in form:
@@ -129,9 +142,9 @@ async def sparql_post(request: Request) -> Response:
             return error(400, "missing 'query' (or 'update') field")
         if len(form.getlist("query")) > 1 or "query" in params:
             return error(400, "more than one 'query' parameter; send exactly one")
-        return await run_in_threadpool(answer, services, str(form["query"]), accept_of(request, form.get("format")),
-                                       [str(v) for v in form.getlist("default-graph-uri")],
-                                       [str(v) for v in form.getlist("named-graph-uri")], endpoint)
+        return await answer_soon(services, str(form["query"]), accept_of(request, form.get("format")),
+                                 [str(v) for v in form.getlist("default-graph-uri")],
+                                 [str(v) for v in form.getlist("named-graph-uri")], endpoint)
     return error(415, "send application/sparql-query, application/sparql-update or an HTML form")
 
 
@@ -154,9 +167,24 @@ SAFE_IRI = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+/[A-Za-z0-9._~/\-]*")
 def endpoint_of(request: Request) -> str:
     """This endpoint's URL: the base IRI that relative IRIs in a query resolve against. Built from the
     request's Host header, so anything but a plain http(s) IRI is replaced by the configured base (a Host
-    such as 'x>SELECT …' must never become query text where the base is written into it)."""
-    url = str(request.url_for("sparql_get"))
-    return url if SAFE_IRI.fullmatch(url) else services_of(request).base_iri + "sparql"
+    such as 'x>SELECT …' must never become query text where the base is written into it). Remembered per
+    scheme, host and root path (a bounded table: Host headers are the client's to choose)."""
+    scope = request.scope
+    base = services_of(request).base_iri
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    server = scope.get("server")
+    key = (scope.get("scheme"), host, scope.get("root_path", ""), tuple(server) if server else None, base)
+    found = ENDPOINTS.get(key)
+    if found is None:
+        url = str(request.url_for("sparql_get"))
+        found = url if SAFE_IRI.fullmatch(url) else base + "sparql"
+        if len(ENDPOINTS) >= 256:
+            ENDPOINTS.clear()
+        ENDPOINTS[key] = found
+    return found
+
+
+ENDPOINTS: dict[tuple, str] = {}
 
 
 def accept_of(request: Request, format: str | None) -> tuple[str, str | None]:
@@ -179,9 +207,49 @@ def bad_iris(values: list[str]) -> list[str]:
     return bad
 
 
+INLINE_CHECK_CHARS = 16 * 1024  # texts up to this size are checked on the event loop (well under a millisecond)
+
+
 def answer(services: Services, query: str, accept: tuple[str, str | None], default_graphs: list[str],
            named_graphs: list[str], endpoint: str | None = None, html: bool = False) -> Response:
     """Check and run one query; its results in the negotiated format, or a clear error status."""
+    job = prepare(services, query, accept, default_graphs, named_graphs, endpoint)
+    if isinstance(job, Response):
+        return job
+    if html:
+        return html_answer(services, query, default_graphs, named_graphs, endpoint)
+    try:
+        return results_response(services.pool.run(job))
+    except QueryFailed as err:
+        return failure(err)
+
+
+async def answer_soon(services: Services, query: str, accept: tuple[str, str | None], default_graphs: list[str],
+                      named_graphs: list[str], endpoint: str | None = None, html: bool = False) -> Response:
+    """answer() without blocking the event loop: a short text that names no SERVICE is checked here and its
+    query awaited; anything else (long texts, SERVICE parsing, the HTML page) is answered on a thread."""
+    if html or len(query) > INLINE_CHECK_CHARS or "service" in query.lower():
+        return await run_in_threadpool(answer, services, query, accept, default_graphs, named_graphs, endpoint, html)
+    job = prepare(services, query, accept, default_graphs, named_graphs, endpoint)
+    if isinstance(job, Response):
+        return job
+    try:
+        return results_response(await run_query(services.pool, job))
+    except QueryFailed as err:
+        return failure(err)
+
+
+async def run_query(pool, job: QueryJob) -> QueryAnswer:
+    """Await a job: on a query thread directly when the pool runs queries in this process, else on a
+    thread that waits for a worker process or the store server."""
+    run_async = getattr(pool, "run_async", None)
+    return await (run_async(job) if run_async else run_in_threadpool(pool.run, job))
+
+
+def prepare(services: Services, query: str, accept: tuple[str, str | None], default_graphs: list[str],
+            named_graphs: list[str], endpoint: str | None = None) -> QueryJob | Response:
+    """The checks every query passes (size, read-only, dataset IRIs, complexity, SERVICE allowlist): the
+    job to run, or the refusal."""
     settings = services.settings
     if len(query.encode("utf-8")) > settings.max_request_bytes:
         return error(413, f"query exceeds {settings.max_request_bytes:,} bytes")
@@ -198,15 +266,16 @@ def answer(services: Services, query: str, accept: tuple[str, str | None], defau
         return error(400, f"query refused: {err}")
     except ForbiddenService as err:
         return error(403, str(err))
-    if html:
-        return html_answer(services, query, default_graphs, named_graphs, endpoint)
-    job = QueryJob(query, accept[0], default_graphs, named_graphs, settings.max_result_bytes, endpoint, accept[1],
-                   union_default=not has_dataset_clause(query))
-    try:
-        result = services.pool.run(job)
-    except QueryFailed as err:
-        return error(err.status, ("malformed SPARQL query: " if err.status == 400 else "") + err.message)
+    return QueryJob(query, accept[0], default_graphs, named_graphs, settings.max_result_bytes, endpoint, accept[1],
+                    union_default=not has_dataset_clause(query))
+
+
+def results_response(result: QueryAnswer) -> Response:
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+def failure(err: QueryFailed) -> Response:
+    return error(err.status, ("malformed SPARQL query: " if err.status == 400 else "") + err.message)
 
 
 def html_answer(services: Services, query: str, default_graphs: list[str], named_graphs: list[str],

@@ -206,9 +206,21 @@ def allowed_target(target: str, allowed_hosts: tuple[str, ...]) -> bool:
 
 
 @lru_cache(maxsize=1024)
+def without_comment_lines(sparql: str) -> str:
+    """The text without the lines that hold only a comment (no keyword can stand on such a line; inside a
+    long string such a line is string content, which holds no keyword either)."""
+    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+
+
 def has_dataset_clause(sparql: str) -> bool:
-    """True when a query names its own dataset with FROM or FROM NAMED."""
-    return any(token.kind == "name" and token.text.upper() == "FROM" for token in iter_tokens(sparql))
+    """True when a query names its own dataset with FROM or FROM NAMED (keywords are only read as written,
+    so a text without the letters 'from' in any case outside comment lines is not lexed)."""
+    if "from" not in sparql.lower() or "from" not in without_comment_lines(sparql).lower():
+        return False
+    for match in TOKEN.finditer(sparql):
+        if match.lastgroup == "name" and match.group().upper() == "FROM":
+            return True
+    return False
 
 
 MAX_NESTING = 100  # brackets: ( [ { open at once
@@ -219,9 +231,18 @@ class TooComplex(ValueError):
     """A query nested or chained beyond what the endpoint evaluates."""
 
 
+def within_limits_by_count(sparql: str) -> bool:
+    """True when the text has too few bracket, slash and bar characters to break either limit, wherever
+    they stand (the lexer counts a subset of them): most queries, checked without lexing."""
+    openers = sparql.count("(") + sparql.count("[") + sparql.count("{")
+    return openers <= MAX_NESTING and sparql.count("/") + sparql.count("|") <= MAX_PATH_STEPS
+
+
 def check_complexity(sparql: str) -> None:
     """Raise TooComplex for brackets nested deeper than MAX_NESTING or a property path (or operator
     chain) of more than MAX_PATH_STEPS steps: such texts only exhaust the engine's recursion or time."""
+    if within_limits_by_count(sparql):
+        return
     depth = steps = 0
     previous = ""
     for token in iter_tokens(sparql):
