@@ -29,10 +29,36 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildFailed as err:
         if err.report is not None:
             print_problems(err.report)
-        fail(f"build failed; the previous graph is unchanged: {err}")
+        fail(f"build failed; the previous graph is unchanged: {failure_line(err, args.verbose)}")
     print_problems(report)
     print_build_summary(report)
     return 0
+
+
+def failure_line(err: Exception, verbose: bool) -> str:
+    """One line for a failed build. A SHACL failure is summed up (count, first focus nodes and shapes)
+    with every violation written to build/shacl-report.txt (printed instead with --verbose); any other
+    message of several lines keeps its first line, the rest going to build/build-failure.txt."""
+    validation = getattr(err, "validation", None)
+    if validation is not None and not validation.conforms:
+        return details_line(validation.summary(), validation.text, verbose)
+    first, _, rest = str(err).partition("\n")
+    return details_line(first.rstrip(":"), rest, verbose, "build-failure.txt") if rest.strip() else first
+
+
+def details_line(summary: str, details: str, verbose: bool, name: str = "shacl-report.txt") -> str:
+    """The summary naming where the details are: printed to stderr with --verbose, else written to
+    build/`name`."""
+    if verbose:
+        print(details, file=sys.stderr)
+        return summary
+    path = Settings().build_dir / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(details + "\n", encoding="utf-8")
+    except OSError as err:
+        return f"{summary} (details not written to {path}: {err.strerror}; --verbose prints them)"
+    return f"{summary}; details in {path} (--verbose prints them)"
 
 
 def print_problems(report) -> None:
@@ -66,6 +92,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "those same inputs); `make serve` uses this")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-v", "--verbose", action="store_true", help="when the graph fails validation, print every "
+                   "SHACL violation with its details (else they go to build/shacl-report.txt)")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="extract in N worker processes (default: the CPU "
                    "count; 1 extracts in this process); the graph is the same either way")
     p.add_argument("--store-write", choices=["auto", "transaction", "graphs"], default="auto",

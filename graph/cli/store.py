@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.cli.build import details_line
 from graph.cli.common import add_store_options, fail, open_graph
 from graph.config import Settings
 from graph.model.store import EXPORT_FORMATS, KnowledgeGraph
@@ -127,9 +128,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     kg = open_graph()
     if not isinstance(kg, KnowledgeGraph):
         fail("validate checks the embedded store; a build into a store server is validated before it is written")
-    report = validate_store(kg.store)
-    print("conforms" if report.conforms else f"{report.violations} violations\n{report.text}")
-    return 0 if report.conforms else 1
+    report = validate_store(kg.store, base_iri=Settings().base_iri)
+    if report.conforms:
+        print("conforms")
+        return 0
+    print(f"saltkg: the graph does not conform: {details_line(report.summary(), report.text, args.verbose)}",
+          file=sys.stderr)
+    return 1
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -168,6 +173,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("validate", help="validate the built graph against the SHACL shapes")
     add_store_options(p)
+    p.add_argument("-v", "--verbose", action="store_true", help="print every violation with its details "
+                   "(else they go to build/shacl-report.txt)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("remove", help="remove documents (by id) from the graph")
