@@ -6,15 +6,14 @@ Every value from the graph reaches HTML through a template with autoescape on, s
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph.ask.browse import SIDE_NAMES
-from graph.draw.drawing import STATUS_WORDS
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES
+from graph.vocabulary import plain_event, plain_status
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(default=True, default_for_string=True))
@@ -26,26 +25,6 @@ STATUS_HELP = {
     "dropped": "abandoned by the side that raised it",
     "not yet raised": "no evidence of it in the record by that day",
 }
-EVENT_WORDS = {"IssueRaised": "issue raised", "PositionStatement": "position stated", "Proposal": "proposal",
-               "Rejection": "rejection", "Agreement": "agreement", "UnilateralStatement": "unilateral statement",
-               "MessageSent": "message sent", "Demarche": "démarche", "Deadline": "deadline", "Deferral": "deferral"}
-
-
-def plain_status(value: str | None) -> str:
-    """A status in plain words: 'ClosedWithoutAgreement' → 'closed without agreement'."""
-    if not value:
-        return ""
-    value = value.rsplit("#", 1)[-1]
-    return STATUS_WORDS.get(value) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value).lower()
-
-
-def plain_event(value: str | None) -> str:
-    """An event type in plain words: 'PositionStatement' → 'position stated'."""
-    if not value:
-        return ""
-    value = value.rsplit("#", 1)[-1]
-    return EVENT_WORDS.get(value) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value).lower()
-
 
 TEMPLATES.filters["status"] = plain_status
 TEMPLATES.filters["event"] = plain_event

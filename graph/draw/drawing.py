@@ -9,7 +9,6 @@ JSON inside a data script or as escaped text, never as markup.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -25,6 +24,7 @@ from pyvis.network import Network
 from graph.ask import status
 from graph.draw.network import centrality
 from graph.model.store import KnowledgeGraph
+from graph.vocabulary import EVENT_WORDS, STATUS_WORDS, plain_event, plain_status
 
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -40,8 +40,6 @@ STYLE = {  # kind: (legend label, vis shape, colour)
 }
 STATUS_COLOURS = {"Open": "#e15759", "Agreed": "#59a14f", "ClosedWithoutAgreement": "#edc948",
                   "Deferred": "#bab0ac", "Dropped": "#bab0ac", "NotYetRaised": "#d3d3d3"}
-STATUS_WORDS = {"Open": "open", "Agreed": "agreed", "ClosedWithoutAgreement": "closed without agreement",
-                "Deferred": "deferred", "Dropped": "dropped", "NotYetRaised": "not yet raised"}
 NODE_BUDGET = 500
 GROUP_EVENTS_OVER = 120  # more events than this are grouped by document unless the user asks otherwise
 OPTIONS = {
@@ -61,11 +59,6 @@ OPTIONS = {
     # hundred nodes; the force layout from random seeds settles faster and as well.
     "layout": {"improvedLayout": False, "randomSeed": 7},
 }
-
-
-def plain_status(value: str | None) -> str:
-    """A status in plain words ('ClosedWithoutAgreement' → 'closed without agreement')."""
-    return STATUS_WORDS.get(value or "", (value or "").lower())
 
 
 def script_json(value) -> Markup:
@@ -94,7 +87,7 @@ def tooltip(data: dict) -> str:
 
 
 def describe_kind(data: dict) -> str:
-    kind = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", data["type"]).lower() if data["kind"] == "event" else data["kind"]
+    kind = plain_event(data["type"]) if data["kind"] == "event" else data["kind"]
     if data.get("earliest"):
         span = data["earliest"] if data["earliest"] == data.get("latest") else f"{data['earliest']} – {data.get('latest')}"
         return f"{kind}, {span}"
@@ -193,11 +186,10 @@ def network_page(graph: nx.MultiDiGraph, title: str, subtitle: str = "", href=No
 
 # -- the issue timeline -------------------------------------------------------------------------
 
-MARKS = {  # event type: (legend, shape, colour)
-    "Agreement": ("agreement", "diamond", "#59a14f"), "UnilateralStatement": ("unilateral statement", "square", "#edc948"),
-    "Proposal": ("proposal", "circle", "#4e79a7"), "Rejection": ("rejection", "cross", "#e15759"),
-    "Deferral": ("deferral", "square", "#bab0ac"),
-}
+MARKS = {kind: (EVENT_WORDS[kind], shape, colour) for kind, shape, colour in [  # event type: (legend, shape, colour)
+    ("Agreement", "diamond", "#59a14f"), ("UnilateralStatement", "square", "#edc948"),
+    ("Proposal", "circle", "#4e79a7"), ("Rejection", "cross", "#e15759"), ("Deferral", "square", "#bab0ac"),
+]}
 
 
 @dataclass

@@ -14,13 +14,8 @@ from graph.extract import Event, Extraction, Mention, Span, message_iri
 from graph.extract.stances import STANCE_TYPES, side_iri
 from graph.namespaces import DCTERMS, FOAF, HSG, OA, PROV, RDF, RDFS, SALT, SCHEMA, SEM, XSD
 from graph.read.registry import Registry
+from graph.vocabulary import event_title
 
-EVENT_LABELS = {
-    "IssueRaised": "Issue raised", "PositionStatement": "Position stated", "Proposal": "Proposal",
-    "Rejection": "Rejection", "Agreement": "Agreement", "UnilateralStatement": "Unilateral statement",
-    "MessageSent": "Message sent", "Demarche": "Démarche", "Deadline": "Deadline", "Deferral": "Deferral",
-    "Meeting": "Meeting",
-}
 TYPE = ox.NamedNode(RDF + "type")
 
 
@@ -199,7 +194,7 @@ class DocumentGraph:
         add, text = self.out.add, self.out.text
         add(iri, RDF + "type", SALT + "NegotiationEvent")
         add(iri, RDF + "type", SALT + event.type)
-        text(iri, RDFS + "label", f"{EVENT_LABELS.get(event.type, event.type)}: {shorten(event.evidence.text)}")
+        text(iri, RDFS + "label", f"{event_title(event.type)}: {shorten(event.evidence.text)}")
         if event.date:
             add(iri, SEM + "hasTimeStamp", event.date)
         add(iri, SEM + "hasEarliestBeginTimeStamp", event.earliest)

@@ -34,6 +34,29 @@ class ValidationReport:
     text: str
     messages: list[str] = field(default_factory=list)
     results: list[tuple[str, str, str]] = field(default_factory=list)  # (focus node in N-Triples, component, path)
+    violating: list[tuple[str, str, str]] = field(default_factory=list)  # (focus node, shape, component), sorted
+
+    def summary(self, first: int = 3) -> str:
+        """One line: how many violations of how many shapes, and the first few focus nodes with their shape."""
+        if self.conforms:
+            return "conforms to the SHACL shapes"
+        shapes = {shape for _, shape, _ in self.violating}
+        by_focus: dict[str, list[str]] = {}
+        for focus, shape, component in self.violating:
+            by_focus.setdefault(focus, []).append(f"{local_name(shape)} {component.removesuffix('ConstraintComponent')}")
+        examples = [f"{focus} ({', '.join(found)})" for focus, found in list(by_focus.items())[:first]]
+        more = f", and {len(by_focus) - first} more" if len(by_focus) > first else ""
+        return (f"{plural(self.violations, 'SHACL violation')} of {plural(len(shapes), 'shape')} at "
+                f"{plural(len(by_focus), 'focus node')}: " + "; ".join(examples) + more)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def local_name(iri: str) -> str:
+    """The last part of an IRI ('PositionShape'), a blank node as given."""
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
 
 
 def load_shapes(path: Path):
@@ -78,24 +101,30 @@ def graph_as_rdflib(store: ox.Store, graphs: list[ox.NamedNode]):
     return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
 
 
-def check_core(store: ox.Store, shapes, batch: int = BATCH_DOCUMENTS) -> tuple[list[str], str]:
-    """pyshacl over document graphs in batches, each with the shared context graphs, and over the
-    derived graph once with the same context."""
-    import pyshacl
-    import rdflib
+def pyshacl_passes(store: ox.Store, base_iri: str, batch: int = BATCH_DOCUMENTS) -> list[list]:
+    """The graphs of each pySHACL pass: the derived graph once, then the document graphs in batches, each
+    with the shared context (every other graph but the shipped people database, which no document's
+    shapes reach). `base_iri` is the build's: it names the derived and people graphs."""
     documents = [row["g"] for row in store.query(DOCUMENT_GRAPHS)]
     document_set = {g.value for g in documents}
-    derived = derived_graph(Settings().base_iri)
-    people = people_graph(Settings().base_iri)  # the shipped people database: no document's shapes reach it
+    derived, people = derived_graph(base_iri), people_graph(base_iri)
     context = [g for g in store.named_graphs()
                if isinstance(g, ox.NamedNode) and g.value not in document_set and g not in (derived, people)]
     if store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         context.append(ox.DefaultGraph())
-    sh = rdflib.Namespace(SH)
-    messages, texts = set(), []
     # the derived graph (position windows grow with the days covered) once, not in every batch
-    passes = [context + [derived]] + [context + documents[start:start + batch] for start in range(0, len(documents), batch)]
-    for graphs in passes:
+    return [context + [derived]] + [context + documents[start:start + batch] for start in range(0, len(documents), batch)]
+
+
+def check_core(store: ox.Store, shapes, base_iri: str,
+               batch: int = BATCH_DOCUMENTS) -> tuple[list[str], str, list[tuple[str, str, str]]]:
+    """pySHACL over the passes of `pyshacl_passes`: "focus: path message" per violation, the text
+    report, and (focus, shape, component) per violation."""
+    import pyshacl
+    import rdflib
+    sh = rdflib.Namespace(SH)
+    messages, texts, violating = set(), [], set()
+    for graphs in pyshacl_passes(store, base_iri, batch):
         data = graph_as_rdflib(store, graphs)
         conforms, results, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
         if not conforms:
@@ -105,7 +134,9 @@ def check_core(store: ox.Store, shapes, batch: int = BATCH_DOCUMENTS) -> tuple[l
                 path = results.value(result, sh.resultPath)
                 message = results.value(result, sh.resultMessage)
                 messages.add(f"{focus}: {path or ''} {message or ''}".strip())
-    return sorted(messages), "\n".join(texts)
+                component = str(results.value(result, sh.sourceConstraintComponent) or "").removeprefix(SH)
+                violating.add((str(focus), str(results.value(result, sh.sourceShape) or ""), component))
+    return sorted(messages), "\n".join(texts), sorted(violating)
 
 
 def sparql_constraint_messages(store: ox.Store, shapes_path: Path | None = None) -> list[str]:
@@ -115,19 +146,24 @@ def sparql_constraint_messages(store: ox.Store, shapes_path: Path | None = None)
     return sorted(f"{focus}: {check.message}" for check, focus, _ in run_checks(store, sparql))
 
 
-def validate_store(store: ox.Store, shapes_path: Path | None = None, batch: int = BATCH_DOCUMENTS) -> ValidationReport:
-    """Run SHACL validation of the whole graph: compiled shapes on Oxigraph, any others in pySHACL."""
+def validate_store(store: ox.Store, shapes_path: Path | None = None, batch: int = BATCH_DOCUMENTS,
+                   base_iri: str | None = None) -> ValidationReport:
+    """Run SHACL validation of the whole graph: compiled shapes on Oxigraph, any others in pySHACL.
+    `base_iri` is the build's (default: the environment's settings)."""
     shapes = load_shapes(shapes_path or Settings().ontology_dir / "shapes.ttl")
     checks, left = compile_shapes(shapes, store)
     found = run_checks(store, checks)
     messages = sorted({f"{focus}: {check.path} {check.message}".replace("  ", " ") for check, focus, _ in found})
     texts = [describe(check, focus) for check, focus, _ in found]
+    violating = sorted({(focus, check.shape, check.component) for check, focus, _ in found})
     if left:
-        core_messages, core_text = check_core(store, shapes_subset(shapes, left), batch)
+        core_messages, core_text, core_violating = check_core(store, shapes_subset(shapes, left),
+                                                              base_iri or Settings().base_iri, batch)
         messages += core_messages
         texts += [core_text] if core_text else []
+        violating += core_violating
     # one line per violation first (what a failed build prints), then pySHACL-style details
     text = "\n".join(["Validation Report", f"Conforms: {not messages}", f"Results ({len(messages)}):"]
                      + messages + ([""] if texts else []) + texts)
     results = sorted({(term, check.component, check.path) for check, _, term in found})
-    return ValidationReport(not messages, len(messages), text, messages, results)
+    return ValidationReport(not messages, len(messages), text, messages, results, violating)
