@@ -51,9 +51,11 @@ FLUSH_EVERY = 100
 class BuildFailed(Exception):
     """The build did not produce a graph worth keeping; the previous one is untouched."""
 
-    def __init__(self, message: str, report: "BuildReport | None" = None):
+    def __init__(self, message: str, report: "BuildReport | None" = None,
+                 validation: ValidationReport | None = None):
         super().__init__(message)
         self.report = report
+        self.validation = validation
 
 
 @dataclass
@@ -437,8 +439,8 @@ def fill_and_check(store: ox.Store, settings: Settings, inputs: list[Path], repo
         check: ValidationReport = run_validation(store, settings)
         report.conforms, report.violations, report.validation_text = check.conforms, check.violations, check.text
         if not check.conforms:
-            raise BuildFailed(f"the graph does not conform to the SHACL shapes ({check.violations} "
-                              f"violations):\n{check.text[:4000]}")
+            raise BuildFailed(f"the graph does not conform to the SHACL shapes: {check.summary()}",
+                              validation=check)
     if strict and (report.errors or report.warnings):
         raise BuildFailed(f"--strict: {len(report.errors)} errors and {len(report.warnings)} warnings", report)
     return kg
@@ -447,7 +449,7 @@ def fill_and_check(store: ox.Store, settings: Settings, inputs: list[Path], repo
 def run_validation(store: ox.Store, settings: Settings) -> ValidationReport:
     """SHACL validation: the shapes compiled into SPARQL and run on Oxigraph over the whole store (what
     they cannot express falls back to pySHACL); one pass, faster than pySHACL batches spread over a pool."""
-    return validate_store(store, settings.ontology_dir / "shapes.ttl")
+    return validate_store(store, settings.ontology_dir / "shapes.ttl", base_iri=settings.base_iri)
 
 
 def build_into_server(settings: Settings, registry: Registry, paths: Iterable[Path], include_corpus: bool,
