@@ -8,7 +8,7 @@ from datetime import date
 from graph.extract.heading import MESSAGE_TYPES
 from graph.extract.references import message_iri
 from graph.extract.stances import find_stances, side_code
-from graph.extract.text import span, within
+from graph.extract.text import SpanIndex, span, within
 from graph.extract.types import DocumentInfo, Event
 from graph.read.dates import DateMention
 from graph.read.reader import FrusDocument
@@ -45,6 +45,8 @@ def extract_events(doc: FrusDocument, info: DocumentInfo, regions: list[tuple[in
                    entity_mentions, issue_mentions, dates, refs, registry: Registry) -> list[Event]:
     """Stance events clause by clause; deadlines, meetings and cited messages sentence by sentence."""
     events: list[Event] = []
+    entity_mentions, issue_mentions, dates, refs = (SpanIndex(items) for items in (entity_mentions, issue_mentions,
+                                                                                    dates, refs))
     for start, end in sentences:
         sentence = doc.text[start:end]
         names = within(entity_mentions, start, end)

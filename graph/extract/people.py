@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from graph.extract.text import slug, span
+from graph.extract.text import Overlaps, slug, span
 from graph.extract.types import Mention, NewEntity
 from graph.read.reader import FrusDocument
 from graph.read.registry import Registry
@@ -52,8 +52,11 @@ def entry_name(entry: str) -> tuple[str, int] | None:
     return name, offset + found.start("name")
 
 
-def covered(mentions: list[Mention], start: int, end: int) -> bool:
-    return any(m.start < end and start < m.end for m in mentions if m.kind in ("person", "organization", "place"))
+COVERING = ("person", "organization", "place")  # a name inside one of these is no new person
+
+
+def covering(mentions: list[Mention]) -> Overlaps:
+    return Overlaps((m.start, m.end) for m in mentions if m.kind in COVERING)
 
 
 def new_people(doc: FrusDocument, registry: Registry, mentions: list[Mention]) -> tuple[list[Mention], list[NewEntity]]:
@@ -71,8 +74,10 @@ def new_people(doc: FrusDocument, registry: Registry, mentions: list[Mention]) -
             found.append((titled.start("name"), titled.end("name"), name))
     people: dict[str, NewEntity] = {}
     added: list[Mention] = []
+    known_spans = covering(mentions)
     for a, b, name in sorted(found):
-        if covered(mentions + added, a, b) or registry.candidates(name, None):
+        if (known_spans.overlap(a, b) or any(m.start < b and a < m.end for m in added)
+                or registry.candidates(name, None)):
             continue
         known = registry.people_db.named(name, doc.volume) if registry.people_db else []
         if len(known) == 1:  # in the people database: its IRI, not a new person

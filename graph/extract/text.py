@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from graph.extract.types import Span
 from graph.read.reader import FrusDocument
@@ -47,5 +49,40 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in (span(text, a, b) for a, b in sentences) if s.end > s.start]
 
 
-def within(items, start: int, end: int):
+class SpanIndex(list):
+    """A list of items with .start and .end that also answers `within` by bisection on the starts
+    (same items, same order as scanning the list)."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        order = sorted(range(len(self)), key=lambda i: self[i].start)
+        self.order = order
+        self.starts = [self[i].start for i in order]
+
+    def within(self, start: int, end: int) -> list:
+        low, high = bisect_left(self.starts, start), bisect_right(self.starts, end)
+        if high - low > 1:
+            positions = sorted(i for i in self.order[low:high] if self[i].end <= end)
+        else:
+            positions = [i for i in self.order[low:high] if self[i].end <= end]
+        return [self[i] for i in positions]
+
+
+class Overlaps:
+    """Spans (start, end) that answer 'does any of them overlap [start, end)?' by bisection."""
+
+    def __init__(self, spans):
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(accumulate((end for _, end in ordered), max))  # the furthest end so far
+
+    def overlap(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end)  # the spans starting before `end`
+        return before > 0 and self.reach[before - 1] > start
+
+
+def within(items, start: int, end: int) -> list:
+    """The items lying inside [start, end), in the list's order."""
+    if isinstance(items, SpanIndex):
+        return items.within(start, end)
     return [item for item in items if start <= item.start and item.end <= end]

@@ -17,6 +17,7 @@ from graph.read.registry import Registry
 from graph.vocabulary import event_title
 
 TYPE = ox.NamedNode(RDF + "type")
+XSD_DATE, XSD_INTEGER, XSD_BOOLEAN = (ox.NamedNode(XSD + name) for name in ("date", "integer", "boolean"))
 
 
 def graph_iri(base_iri: str, doc_id: str) -> ox.NamedNode:
@@ -29,7 +30,7 @@ def document_iri(base_iri: str, doc_id: str) -> str:
 
 
 def date_literal(value: date) -> ox.Literal:
-    return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    return ox.Literal(value.isoformat(), datatype=XSD_DATE)
 
 
 def period_literal(value: str) -> ox.Literal:
@@ -39,7 +40,7 @@ def period_literal(value: str) -> ox.Literal:
 
 
 def integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
 
 
 def shorten(text: str, limit: int = 90) -> str:
@@ -53,23 +54,30 @@ class GraphWriter:
     def __init__(self, graph: ox.NamedNode):
         self.graph = graph
         self.quads: list[ox.Quad] = []
+        self.nodes: dict[str, ox.NamedNode] = {}  # each IRI checked and built once per graph
+
+    def node(self, iri: str) -> ox.NamedNode:
+        found = self.nodes.get(iri)
+        if found is None:
+            found = self.nodes[iri] = ox.NamedNode(iri)
+        return found
 
     def add(self, subject: str | ox.NamedNode, predicate: str, obj) -> None:
         """Add a triple; a str object is an IRI, other Python values become literals."""
         if obj is None:
             return
-        s = subject if isinstance(subject, ox.NamedNode) else ox.NamedNode(subject)
+        s = subject if isinstance(subject, ox.NamedNode) else self.node(subject)
         if isinstance(obj, str):
-            o = ox.NamedNode(obj)
+            o = self.node(obj)
         elif isinstance(obj, bool):
-            o = ox.Literal(str(obj).lower(), datatype=ox.NamedNode(XSD + "boolean"))
+            o = ox.Literal(str(obj).lower(), datatype=XSD_BOOLEAN)
         elif isinstance(obj, int):
             o = integer(obj)
         elif isinstance(obj, date):
             o = date_literal(obj)
         else:
             o = obj
-        self.quads.append(ox.Quad(s, ox.NamedNode(predicate), o, self.graph))
+        self.quads.append(ox.Quad(s, self.node(predicate), o, self.graph))
 
     def text(self, subject: str, predicate: str, value: str | None, lang: str | None = None) -> None:
         if value is not None:

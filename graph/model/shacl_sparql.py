@@ -15,6 +15,8 @@ never as "no violation": every condition is wrapped in COALESCE(…, false).
 from __future__ import annotations
 
 import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -302,11 +304,20 @@ def compile_shapes(shapes, store: ox.Store) -> tuple[list[Check], list]:
     return checks, left
 
 
-def run_checks(store: ox.Store, checks: list[Check]) -> list[tuple[Check, str, str]]:
-    """Run every check on Oxigraph; (check, focus node's value, focus node in N-Triples) per violation."""
+def run_checks(store: ox.Store, checks: list[Check], threads: int | None = None) -> list[tuple[Check, str, str]]:
+    """Run every check on Oxigraph; (check, focus node's value, focus node in N-Triples) per violation, in
+    the checks' order. Checks run side by side on threads (Oxigraph evaluates without holding the GIL)."""
+    threads = threads or min(4, os.cpu_count() or 1)
+    if threads == 1 or len(checks) < 2:
+        return [row for check in checks for row in violations(store, check)]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="saltkg-shacl") as pool:
+        return [row for rows in pool.map(lambda check: violations(store, check), checks) for row in rows]
+
+
+def violations(store: ox.Store, check: Check) -> list[tuple[Check, str, str]]:
+    """The focus nodes one check finds."""
     found = []
-    for check in checks:
-        for row in store.query(check.query, use_default_graph_as_union=True):
-            focus = row["this"]
-            found.append((check, getattr(focus, "value", str(focus)), str(focus)))
+    for row in store.query(check.query, use_default_graph_as_union=True):
+        focus = row["this"]
+        found.append((check, getattr(focus, "value", str(focus)), str(focus)))
     return found

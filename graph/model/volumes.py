@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.extract import CrossReference, Extraction, KnownDate, Mention, Span, extract
+from graph.extract.text import Overlaps
 from graph.namespaces import DCTERMS, FOAF, HSG, RDF, RDFS, SALT, SCHEMA, SKOS
 from graph.model.person_match import PersonMatch, slug, with_volume_lists
 from graph.model.rdf import GraphWriter, document_iri
@@ -86,9 +87,8 @@ def tei_extraction(tei: TeiDocument, registry: Registry, match: PersonMatch, ter
                    for g in tei.persons if g.target in match.iris]
     terms = [Mention(g.start, g.end, g.text, term_iris[g.target], "term", doc.section_of(g.start), "tei")
              for g in tei.terms if g.target in term_iris]
-    covered = [(m.start, m.end) for m in gold_people]
-    kept = [m for m in result.mentions if m.kind != "person"
-            or not any(m.start < end and start < m.end for start, end in covered)]
+    covered = Overlaps((m.start, m.end) for m in gold_people)
+    kept = [m for m in result.mentions if m.kind != "person" or not covered.overlap(m.start, m.end)]
     result.mentions = sorted(kept + gold_people + terms, key=lambda m: (m.start, m.end))
     refs = []
     for gold in tei.refs:

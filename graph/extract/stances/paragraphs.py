@@ -11,7 +11,7 @@ from graph.extract.stances.cues import ENUMERATOR, LOGISTICS, stance_kind
 from graph.extract.stances.holders import dialogue_speaker, holder, named_in, received_stance, speakers_in
 from graph.extract.stances.sides import other, side_iri
 from graph.extract.stances.voices import Speaker, Voices
-from graph.extract.text import span, within
+from graph.extract.text import SpanIndex, span, within
 from graph.extract.types import DocumentInfo, Mention, Span
 from graph.read.reader import FrusDocument
 from graph.read.registry import Registry
@@ -98,7 +98,8 @@ def find_stances(doc: FrusDocument, info: DocumentInfo, regions: list[tuple[int,
                  registry: Registry) -> list[Stance]:
     """Every stance clause of the document, paragraph by paragraph (footnotes after the body)."""
     voices = Voices(info, registry, doc.text)
-    names = [m for m in mentions if m.kind in ("person", "organization")]
+    names = SpanIndex(m for m in mentions if m.kind in ("person", "organization"))
+    issues = SpanIndex(issues)
     found: list[Stance] = []
     for start, end in regions:
         if not is_stance_region(doc, start, end):
