@@ -163,18 +163,16 @@ def add_documents_in_pool(writer: StagedWriter, paths: list[Path], registry: Reg
                           progress: bool, executor, jobs: int) -> None:
     """`add_documents` with extraction in `jobs` worker processes; the same quads, written in input order
     (plain-text documents after the corpus-wide re-dating, as in a serial build)."""
-    from graph.model.parallel import ExtractionPool, extract_tei, extract_text, redate_in_pool, store_encoded
+    from graph.model.parallel import EncodedWriter, ExtractionPool, extract_tei, extract_text, redate_in_pool
     bar = tqdm(desc="documents", unit="doc", disable=not progress, leave=False, dynamic_ncols=True)
-    store = writer.store
+    encoded = EncodedWriter(writer.store, registry.base_iri, FLUSH_EVERY)
 
     def write(outcome: tuple) -> None:
         _, doc_id, data, warnings = outcome
-        store_encoded(store, registry.base_iri, doc_id, data)
+        encoded.replace_graph(doc_id, data)
         report.documents += 1
         report.warnings.extend(warnings)
         bar.update(1)
-        if report.documents % FLUSH_EVERY == 0:
-            store.flush()
 
     texts: list[tuple] = []
     pool = ExtractionPool(executor, jobs, texts.append)
@@ -193,6 +191,7 @@ def add_documents_in_pool(writer: StagedWriter, paths: list[Path], registry: Reg
     finally:
         pool.close()
         bar.close()
+    encoded.write()
     writer.write()
 
 
