@@ -1,0 +1,81 @@
+"""The shortcuts on the cold /sparql path give the same verdicts as the full checks: the complexity
+limits, the FROM detection and the NOW()/RAND() detection of the result cache (hypothesis compares
+them with the lexer-based and decode-everything forms on generated texts)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, quote_plus, unquote_plus
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from api.cache import VOLATILE, volatile
+from api.sparql_guard import (MAX_NESTING, MAX_PATH_STEPS, TooComplex, check_complexity, has_dataset_clause,
+                              iter_tokens)
+
+PIECES = ["SELECT * WHERE { ?s ?p ?o }", "FROM <http://a/g>", "from named <http://a/h>", "# from a comment\n",
+          "'''long\n# from inside\n'''", '"from"', "?from", "<http://a/from#x>", "NOW()", "rand ( )", "uuid()",
+          "BNODE(?x)", "known", "(", ")", "{", "}", "[", "]", "/", "|", "||", ".", ";", "\n", " ", "ex:from",
+          "STRUUID()", "%4Eow()"]
+
+
+def lexed_has_from(text: str) -> bool:
+    return any(t.kind == "name" and t.text.upper() == "FROM" for t in iter_tokens(text))
+
+
+def lexed_complexity(text: str) -> str | None:
+    """The limits checked by lexing every token (what check_complexity does without its shortcut)."""
+    depth = steps = 0
+    previous = ""
+    for token in iter_tokens(text):
+        value = token.text if token.kind == "other" else ""
+        if value in ("(", "[", "{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                return "nesting"
+        elif value in (")", "]", "}"):
+            depth = max(0, depth - 1)
+        if value == "/" or (value == "|" and previous != "|"):
+            steps += 1
+            if steps > MAX_PATH_STEPS:
+                return "steps"
+        elif value in (".", ";", ",", "{", "}"):
+            steps = 0
+        previous = value
+    return None
+
+
+texts = st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_from_shortcut_agrees_with_the_lexer(text):
+    assert has_dataset_clause(text) == lexed_has_from(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["(", "{", "[", ")", "/", "|", "?a", "<http://x/y/z>", "# ((((\n"]), max_size=260)
+       .map(" ".join))
+def test_complexity_shortcut_agrees_with_the_lexer(text):
+    try:
+        check_complexity(text)
+        verdict = None
+    except TooComplex as err:
+        verdict = "nesting" if "nests" in str(err) else "steps"
+    assert verdict == lexed_complexity(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.sampled_from([quote_plus, quote, lambda t: "".join(f"%{b:02X}" for b in t.encode())]))
+def test_volatile_shortcut_agrees_with_decoding_everything(text, encode):
+    query_string = ("query=" + encode(text)).encode("latin-1")
+    expected = VOLATILE.search(unquote_plus(query_string.decode("latin-1"))) is not None
+    assert volatile(query_string) == expected
+
+
+def test_examples():
+    assert not has_dataset_clause("# rows from the store\nSELECT * { ?s ?p ?o }")
+    assert has_dataset_clause("# x\nSELECT * FROM <http://a/g> { ?s ?p ?o }")
+    assert volatile(b"query=SELECT+(%4E%4F%57()+AS+%3Ft)+{}")  # letters percent-encoded
+    assert not volatile(b"query=SELECT+%3Fknown+{}")
