@@ -65,12 +65,12 @@ def test_a_build_failing_validation_is_one_line(broken):
     report = validate_store(ox.Store.read_only(str(settings.store_path)), settings.ontology_dir / "shapes.ttl",
                             base_iri=settings.base_iri)
     assert not report.conforms and report.violations >= 2
-    err = BuildFailed(f"the graph does not conform to the SHACL shapes ({report.violations} violations):\n"
-                      f"{report.text[:4000]}")  # as graph/model/build.py raises it
-    line = failure_line(err, verbose=False)
+    multi_line = BuildFailed(f"the graph does not conform ({report.violations} violations):\n{report.text[:4000]}")
+    line = failure_line(multi_line, verbose=False)  # a multi-line failure without a report: its first line
     assert "\n" not in line and f"({report.violations} violations)" in line
     assert (settings.build_dir / "build-failure.txt").read_text(encoding="utf-8").startswith("Validation Report")
-    err.validation = report  # with the validation report on the exception, its summary
+    err = BuildFailed(f"the graph does not conform to the SHACL shapes: {report.summary()}",
+                      validation=report)  # as graph/model/build.py raises it
     line = failure_line(err, verbose=False)
     assert "\n" not in line and line.startswith(f"{report.violations} SHACL violations of ") and people[0] in line
     assert str(settings.build_dir / "shacl-report.txt") in line
