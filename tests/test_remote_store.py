@@ -11,6 +11,7 @@ import threading
 import time
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
@@ -321,3 +322,32 @@ def test_an_update_failing_at_its_last_operation_changes_nothing(built_oxigraph,
     with pytest.raises(StoreError):
         build(bigger, progress=False)
     assert (remote.named_graphs(), remote.quad_count(), status.unresolved_on(remote, "1972-05-20")) == before
+
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def test_the_derived_broader_closure_equals_the_path_at_any_depth(embedded_client):
+    """What the named queries read instead of skos:broader* (evaluated differently by Virtuoso 7.2): the
+    same narrower issues, for the shipped hierarchy and for one deeper than it with a cycle."""
+    from graph.model.derived import broader_transitive_quads
+    _, settings = embedded_client
+    shipped = KnowledgeGraph.open(settings.store_path)
+    chain = [ox.NamedNode(f"{BASE}issue/depth-{n}") for n in range(7)]
+    cycle = [ox.NamedNode(f"{BASE}issue/cycle-{n}") for n in range(3)]
+    made = ox.Store()
+    made.extend(ox.Quad(narrow, ox.NamedNode(SKOS + "broader"), broad, ox.NamedNode(BASE + "graph/curated"))
+                for narrow, broad in [*zip(chain[1:], chain), *zip(cycle, cycle[1:] + cycle[:1]), (chain[3], cycle[0])])
+    made.extend(broader_transitive_quads(made, ox.NamedNode(BASE + "graph/derived")))
+    for store in (shipped.store, made):
+        concepts = {row["c"] for row in store.query(f"SELECT DISTINCT ?c WHERE {{ {{ ?c <{SKOS}broader> ?b }} "
+                                                    f"UNION {{ ?b <{SKOS}broader> ?c }} }}", use_default_graph_as_union=True)}
+        assert len(concepts) > 5
+        for concept in concepts:
+            path = {row["n"] for row in store.query(f"SELECT ?n WHERE {{ ?n <{SKOS}broader>* {concept} }}",
+                                                    use_default_graph_as_union=True)}
+            closure = {concept} | {quad.subject for quad in store.quads_for_pattern(
+                None, ox.NamedNode(SKOS + "broaderTransitive"), concept)}
+            assert closure == path, concept
+    assert not list(made.quads_for_pattern(cycle[0], ox.NamedNode(SKOS + "broaderTransitive"), cycle[0]))
+    assert len(list(made.quads_for_pattern(chain[6], ox.NamedNode(SKOS + "broaderTransitive"), None))) == 6 + 3

@@ -72,9 +72,6 @@ def test_status_answers_are_identical(virtuoso, embedded):
     assert browse.list_issues(remote) == browse.list_issues(local)
 
 
-@pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 fails to compile find_events since main added the events' "
-                                       "side pattern (SQ156 'Bad dfe in sqlo_place_exp', an internal error); the "
-                                       "issue HTML page lists events through it")
 def test_events_and_the_issue_page_are_identical(virtuoso, embedded, tmp_path):
     remote, local = RemoteGraph.open(virtuoso.url), KnowledgeGraph.open(embedded.store_path)
     assert browse.find_events(remote, "1972-05-01", "1972-05-20") == browse.find_events(local, "1972-05-01",
@@ -85,16 +82,17 @@ def test_events_and_the_issue_page_are_identical(virtuoso, embedded, tmp_path):
         assert (pages[0].status_code, pages[0].content) == (pages[1].status_code, pages[1].content)
 
 
-@pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 drops rows when a skos:broader* path result is joined "
-                                       "with other patterns (the named issue-timeline query); Oxigraph is right")
-def test_issue_timeline_is_identical(virtuoso, embedded):
+def test_issue_timelines_and_positions_are_identical(virtuoso, embedded):
+    """Every issue, broad or narrow: its narrower issues come from the derived skos:broaderTransitive."""
     remote, local = RemoteGraph.open(virtuoso.url), KnowledgeGraph.open(embedded.store_path)
-    issue = embedded.iri("issue/slbm-limits")
-    assert status.timeline(remote, issue) == status.timeline(local, issue)
+    issues = [issue["iri"] for issue in browse.list_issues(local)]
+    assert embedded.iri("issue/slbm-limits") in issues
+    for issue in issues:
+        assert status.timeline(remote, issue) == status.timeline(local, issue), issue
+        assert browse.issue_positions(remote, issue) == browse.issue_positions(local, issue), issue
+    assert browse.find_events(remote, issue=issues[0]) == browse.find_events(local, issue=issues[0])
 
 
-@pytest.mark.xfail(strict=False, reason="the document page differs on Virtuoso since main's latest document-page "
-                                        "changes; not yet investigated (it was identical before that merge)")
 def test_the_document_page_is_identical(virtuoso, embedded, tmp_path):
     with client_over(virtuoso.url, tmp_path / "replica") as a, \
             client_over(None, tmp_path / "local", embedded.store_path) as b:

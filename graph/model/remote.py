@@ -43,6 +43,9 @@ GRAPH_MEDIA = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox
 RESULT_MEDIA = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                 "application/json": ox.QueryResultsFormat.JSON,
                 "application/sparql-results+xml": ox.QueryResultsFormat.XML}
+# GROUP BY, not DISTINCT: the same graphs, but Virtuoso 7.2 takes 15-30 s for SELECT DISTINCT ?g over its quads (
+# on the shipped data, measured) and 0.03 s grouped.
+GRAPHS_QUERY = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 # Graphs a Virtuoso server keeps for itself; with no FROM they would join the union default graph.
 VIRTUOSO_SYSTEM_GRAPH = re.compile(r"^(http://www\.openlinksw\.com/|http://www\.w3\.org/ns/ldp#|"
                                    r"http://localuriqaserver/|https?://[^/]+/DAV/|https?://[^/]+/sparql/?$)")
@@ -178,7 +181,7 @@ class RemoteGraph:
         return int(self.select(query)[0]["n"])
 
     def named_graphs(self) -> list[str]:
-        query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self.own_graphs_filter()} }}"
+        query = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self.own_graphs_filter()} }} GROUP BY ?g"
         return sorted(r["g"] for r in self.select(query))
 
     def export(self, fmt: str, output: IO[bytes]) -> None:
@@ -273,7 +276,7 @@ class RemoteGraph:
         """Virtuoso's system graphs (its RDF views, DAV, sample ontologies), found once."""
         if self._excluded is None:
             response = self.send("POST", self.endpoints.query, use_auth=False, headers={"Accept": RESULTS_ACCEPT},
-                                 data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"})
+                                 data={"query": GRAPHS_QUERY})
             check(response)
             graphs = [row["g"].value for row in parse_answer(response.headers.get("content-type", ""),
                                                              response.content)]
