@@ -5,7 +5,6 @@ the environment, read back as the embedded store reads, 503 when it stops."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,9 +18,12 @@ from graph.model.remote import RemoteGraph
 from graph.model.store import KnowledgeGraph
 from tests.conftest import DATA
 from tests.store_servers import VirtuosoServer
-from tests.test_remote_store import UNRESOLVED
+from graph.model.remote import StoreUnavailable
+from tests.test_remote_store import COMPARED, UNRESOLVED, answers, assert_503_at_once, kill_during_the_first_write
 
 DAYS = ("1971-06-01", "1972-05-20", "1972-05-26", "1972-06-30")
+# What a user reads, without the two unresolved-on-date answers (seconds each on Virtuoso 7.2, not milliseconds)
+QUICK = [case for case in COMPARED if "unresolved_on" not in case[1] and case[1].get("query") != UNRESOLVED]
 SAME_BYTES = [("/issue/mobile-icbms", "text/turtle"),
               ("/person/kissinger", "application/ld+json"),
               ("/graph/frus1969-76v14-d247", "application/n-triples")]
@@ -62,6 +64,7 @@ def test_only_salt_kg_graphs_are_seen(virtuoso, embedded):
     assert remote.triple_count() == local.triple_count()
     assert remote.quad_count() == local.quad_count()
     assert "http://www.openlinksw.com/schemas/virtrdf#" in remote.excluded_graphs()
+    assert remote.store_version() and remote.content_digest() == remote.content_digest()  # the replicas' keys
 
 
 def test_status_answers_are_identical(virtuoso, embedded):
@@ -130,11 +133,24 @@ def test_virtuoso_keeps_the_operations_before_a_failing_one(virtuoso):
     remote.update(f"DROP SILENT GRAPH <{probe}>")
 
 
-def test_a_stopped_virtuoso_answers_503(virtuoso, tmp_path):
+def test_killing_virtuoso_mid_build_leaves_the_served_answers_unchanged(virtuoso, fixture_data, tmp_path,
+                                                                        monkeypatch):
+    """The bigger build's first Graph Store PUT is sent slowly and Virtuoso is SIGKILLed with half of it
+    received: started again, it serves what it served before (each PUT is one Virtuoso transaction; a kill
+    between two PUTs would leave each graph whole, old or new, until a re-run: see graph/model/publish.py)."""
+    with client_over(virtuoso.url, tmp_path / "replica") as client:
+        before = answers(client, QUICK)
+    bigger = Settings(data_dir=fixture_data.data_dir, build_dir=fixture_data.build_dir, store_url=virtuoso.url)
+    failure = kill_during_the_first_write(virtuoso, bigger, monkeypatch)
+    assert isinstance(failure, StoreUnavailable), failure
+    virtuoso.start()
+    with client_over(virtuoso.url, tmp_path / "replica") as client:
+        assert answers(client, QUICK) == before
+    assert not any("frus1969-76v32-d90" in g for g in RemoteGraph.open(virtuoso.url).named_graphs())
+
+
+def test_a_stopped_virtuoso_answers_503_at_once(virtuoso, tmp_path):
     with client_over(virtuoso.url, tmp_path / "replica") as client:
         assert client.get("/issues/mobile-icbms/timeline").status_code == 200
         virtuoso.stop()
-        started = time.monotonic()
-        response = client.get("/issues", params={"unresolved_on": "1972-05-20"})
-        assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
-        assert time.monotonic() - started < 3
+        assert_503_at_once(client)
