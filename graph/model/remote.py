@@ -207,7 +207,7 @@ class RemoteGraph:
     def content_digest(self) -> str:
         """A digest of every quad (the version record aside), computed by the store: the count and the sum
         of the first 32 bits of each quad's SHA-1, so no order is needed. For changes made by other tools,
-        which leave the version record alone; it reads the whole store (about 0.1 ms a quad)."""
+        which leave the version record alone; it reads the whole store (13,700 quads: 0.4-2 s, measured)."""
         def text(term: str) -> str:
             return (f'IF(isLITERAL({term}), CONCAT(STR({term}), "@", LANG({term}), "^", STR(DATATYPE({term}))), '
                     f'IF(isBLANK({term}), "_", STR({term})))')
