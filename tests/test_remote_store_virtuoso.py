@@ -96,11 +96,12 @@ def test_issue_timelines_and_positions_are_identical(virtuoso, embedded):
     assert browse.find_events(remote, issue=issues[0]) == browse.find_events(local, issue=issues[0])
 
 
-def test_the_document_page_is_identical(virtuoso, embedded, tmp_path):
+def test_the_document_and_person_pages_are_identical(virtuoso, embedded, tmp_path):
     with client_over(virtuoso.url, tmp_path / "replica") as a, \
             client_over(None, tmp_path / "local", embedded.store_path) as b:
-        pages = [c.get("/document/frus1969-76v14-d247", headers={"Accept": "text/html"}) for c in (a, b)]
-        assert (pages[0].status_code, pages[0].content) == (pages[1].status_code, pages[1].content)
+        for path in ("/document/frus1969-76v14-d247", "/person/kissinger", "/person/smith-gerard"):
+            pages = [c.get(path, headers={"Accept": "text/html"}) for c in (a, b)]
+            assert (pages[0].status_code, pages[0].content) == (pages[1].status_code, pages[1].content), path
 
 
 def test_linked_data_pages_and_sparql_answers_are_identical(virtuoso, embedded, tmp_path):

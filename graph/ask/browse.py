@@ -351,20 +351,23 @@ def person_log(kg: KnowledgeGraph, iri: str) -> list[dict]:
     memoranda of conversation they took part in, each once (a message embodied in a document is
     listed as that document), oldest first."""
     node = term(iri, "iri")
-    rows = kg.select(f"""{PREFIXES}SELECT ?item ?role ?label ?date ?notBefore ?document ?kind
-        (GROUP_CONCAT(DISTINCT ?otherLabel; separator=" | ") AS ?others) WHERE {{
-        {{ ?item schema:sender {node} . BIND ("sent" AS ?role)
-           OPTIONAL {{ ?item schema:recipient ?other . ?other {LABEL_PATH} ?otherLabel }} }}
-        UNION {{ ?item schema:recipient {node} . BIND ("received" AS ?role)
-           OPTIONAL {{ ?item schema:sender ?other . ?other {LABEL_PATH} ?otherLabel }} }}
-        UNION {{ ?item schema:participant {node} . BIND ("took part" AS ?role)
-           OPTIONAL {{ ?item schema:participant ?other . FILTER (?other != {node}) ?other {LABEL_PATH} ?otherLabel }} }}
-        OPTIONAL {{ ?item rdfs:label|dcterms:title ?label }}
-        OPTIONAL {{ ?item dcterms:date ?date }}
-        OPTIONAL {{ ?item salt:dateNotBefore ?notBefore }}
-        OPTIONAL {{ ?document salt:embodiesMessage ?item }}
-        OPTIONAL {{ ?item a ?kind . FILTER (STRSTARTS(STR(?kind), STR(salt:)) && ?kind != salt:Document) }}
-    }} GROUP BY ?item ?role ?label ?date ?notBefore ?document ?kind ORDER BY ?date ?notBefore ?item""")
+    rows = []
+    for role, link, other in (("sent", "schema:sender", "schema:recipient"), ("received", "schema:recipient", "schema:sender"),
+                              ("took part", "schema:participant", "schema:participant")):
+        # one query per role, not a UNION of them: Virtuoso 7.2 loses OPTIONAL columns inside UNION branches
+        found = kg.select(f"""{PREFIXES}SELECT ?item (MIN(?ownLabel) AS ?label) (MIN(?title) AS ?titled) ?date ?notBefore
+            ?document ?kind (GROUP_CONCAT(DISTINCT ?otherLabel; separator=" | ") AS ?others) WHERE {{
+            ?item {link} {node} .
+            OPTIONAL {{ ?item {other} ?other . FILTER (?other != {node}) ?other {LABEL_PATH} ?otherLabel }}
+            OPTIONAL {{ ?item rdfs:label ?ownLabel }}
+            OPTIONAL {{ ?item dcterms:title ?title }}
+            OPTIONAL {{ ?item dcterms:date ?date }}
+            OPTIONAL {{ ?item salt:dateNotBefore ?notBefore }}
+            OPTIONAL {{ ?document salt:embodiesMessage ?item }}
+            OPTIONAL {{ ?item a ?kind . FILTER (STRSTARTS(STR(?kind), STR(salt:)) && ?kind != salt:Document) }}
+        }} GROUP BY ?item ?date ?notBefore ?document ?kind""")
+        rows.extend({**row, "role": role, "label": row["label"] or row.pop("titled")} for row in found)
+    rows.sort(key=lambda r: (r["date"] or "", r["notBefore"] or "", r["item"], r["document"] or "", r["kind"] or ""))
     entries: dict[tuple[str, str], dict] = {}
     for row in rows:
         item = row["document"] or row["item"]
