@@ -11,6 +11,7 @@ and the bytes sent are the same.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 import time
@@ -100,14 +101,18 @@ class ReplicaState:
     A change is known by the store's version record, which every SALT-KG write replaces in the same request
     (read every `check_every` seconds: one small query). Writes by other tools leave it alone: for those a
     digest of the whole store (graph.model.remote.RemoteGraph.content_digest) is computed in the background
-    every `digest_every` seconds (None: never) and compared with the one taken when the index was built."""
+    every `digest_every` seconds (default SALTKG_STORE_DIGEST_SECONDS; 0: never) and compared with the one
+    taken just after the index was built."""
 
-    def __init__(self, kg: RemoteGraph, folder: Path, check_every: float = 30.0, digest_every: float | None = 600.0):
+    def __init__(self, kg: RemoteGraph, folder: Path, check_every: float = 30.0,
+                 digest_every: float | None = None):
         self.kg = kg
+        if digest_every is None:
+            digest_every = digest_seconds()
         key = hashlib.sha256(kg.endpoints.query.encode()).hexdigest()[:12]
         self.index = Path(folder) / f"search-{key}.sqlite"
         self.check_every = check_every
-        self.digest_every = digest_every
+        self.digest_every = digest_every if digest_every > 0 else None
         self.lock = threading.Lock()
         self.checked = 0.0
         self.version: str | None = None  # the version record the index was built from
@@ -162,7 +167,7 @@ class ReplicaState:
         def run() -> None:
             try:
                 self.digest = (started, self.kg.content_digest())
-            except (StoreUnavailable, StoreError):
+            except (StoreUnavailable, StoreError, RuntimeError):  # RuntimeError: the app closed its client
                 pass  # tried again when due
         self.digest_thread = threading.Thread(target=run, name="store-digest", daemon=True)
         self.digest_thread.start()
@@ -171,6 +176,15 @@ class ReplicaState:
         """Check the store at the next request (after this replica wrote to it)."""
         self.checked = 0.0
         self.built = False
+
+
+def digest_seconds() -> float:
+    """How often a replica has the store digest its content (SALTKG_STORE_DIGEST_SECONDS, default 600; 0: never)."""
+    value = os.environ.get("SALTKG_STORE_DIGEST_SECONDS", "600")
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"SALTKG_STORE_DIGEST_SECONDS={value!r}: give a number of seconds (0: never)") from None
 
 
 def unavailable(err: Exception) -> JSONResponse:

@@ -389,7 +389,7 @@ def test_replicas_rebuild_their_index_on_the_version_record_or_else_the_digest(b
     remote = RemoteGraph.open(built_oxigraph.url)
     first, quads = remote.store_version(), remote.quad_count()
     assert first and remote.named_graphs() == sorted(g for g in remote.named_graphs() if not g.endswith("/version"))
-    replica = ReplicaState(remote, tmp_path / "replica", check_every=0, digest_every=0)
+    replica = ReplicaState(remote, tmp_path / "replica", check_every=0, digest_every=0.01)
     assert replica.refresh()
     replica.digest_thread.join(60)
     assert not replica.refresh()  # the baseline digest: nothing changed
