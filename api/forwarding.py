@@ -11,6 +11,7 @@ and the bytes sent are the same.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 import time
@@ -95,16 +96,30 @@ class RemotePool:
 
 
 class ReplicaState:
-    """What this API replica derives from the store: the search index, rebuilt when the store changes."""
+    """What this API replica derives from the store: the search index, rebuilt when the store changes.
 
-    def __init__(self, kg: RemoteGraph, folder: Path, check_every: float = 30.0):
+    A change is known by the store's version record, which every SALT-KG write replaces in the same request
+    (read every `check_every` seconds: one small query). Writes by other tools leave it alone: for those a
+    digest of the whole store (graph.model.remote.RemoteGraph.content_digest) is computed in the background
+    every `digest_every` seconds (default SALTKG_STORE_DIGEST_SECONDS; 0: never) and compared with the one
+    taken just after the index was built."""
+
+    def __init__(self, kg: RemoteGraph, folder: Path, check_every: float = 30.0,
+                 digest_every: float | None = None):
         self.kg = kg
+        if digest_every is None:
+            digest_every = digest_seconds()
         key = hashlib.sha256(kg.endpoints.query.encode()).hexdigest()[:12]
         self.index = Path(folder) / f"search-{key}.sqlite"
         self.check_every = check_every
+        self.digest_every = digest_every if digest_every > 0 else None
         self.lock = threading.Lock()
         self.checked = 0.0
-        self.version: int | None = None
+        self.version: str | None = None  # the version record the index was built from
+        self.built, self.built_at = False, 0.0
+        self.baseline: str | None = None  # the store's digest just after the index was built
+        self.digest: tuple[float, str] | None = None  # (when it was started, the digest) of the latest digest
+        self.digest_thread: threading.Thread | None = None
 
     def refresh(self) -> bool:
         """Rebuild the index when the store's content changed (checked at most every `check_every` s);
@@ -115,16 +130,61 @@ class ReplicaState:
             if time.monotonic() - self.checked < self.check_every and self.index.exists():
                 return False
             try:
-                version = self.kg.quad_count()
-                changed = version != self.version
+                version = self.kg.store_version()
+                changed = not self.built or version != self.version or self.digest_changed()
                 if changed or not self.index.exists():
-                    self.index.parent.mkdir(parents=True, exist_ok=True)
-                    build_index(self.kg, self.index)
-                self.version, self.checked = version, time.monotonic()
+                    self.rebuild(version)
+                self.checked = time.monotonic()
+                self.start_digest()
                 return changed
             except (StoreUnavailable, StoreError):
                 self.checked = time.monotonic()  # do not make every request wait on a failing store
                 return False
+
+    def rebuild(self, version: str | None) -> None:
+        """Build the index from the store; the next digest (started at once) is what later ones are compared with."""
+        self.index.parent.mkdir(parents=True, exist_ok=True)
+        build_index(self.kg, self.index)
+        self.version, self.built, self.built_at, self.baseline, self.digest = version, True, time.monotonic(), None, None
+
+    def digest_changed(self) -> bool:
+        """Whether the latest digest, started after the index was built, differs from the first such one."""
+        latest = self.digest
+        if not latest or latest[0] < self.built_at:
+            return False
+        if self.baseline is None:
+            self.baseline = latest[1]
+        return latest[1] != self.baseline
+
+    def start_digest(self) -> None:
+        """Start a digest of the store in the background when one is due and none is running."""
+        if self.digest_every is None or (self.digest_thread and self.digest_thread.is_alive()):
+            return
+        if self.digest and time.monotonic() - self.digest[0] < self.digest_every:
+            return
+        started = time.monotonic()
+
+        def run() -> None:
+            try:
+                self.digest = (started, self.kg.content_digest())
+            except (StoreUnavailable, StoreError, RuntimeError):  # RuntimeError: the app closed its client
+                pass  # tried again when due
+        self.digest_thread = threading.Thread(target=run, name="store-digest", daemon=True)
+        self.digest_thread.start()
+
+    def forget(self) -> None:
+        """Check the store at the next request (after this replica wrote to it)."""
+        self.checked = 0.0
+        self.built = False
+
+
+def digest_seconds() -> float:
+    """How often a replica has the store digest its content (SALTKG_STORE_DIGEST_SECONDS, default 600; 0: never)."""
+    value = os.environ.get("SALTKG_STORE_DIGEST_SECONDS", "600")
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"SALTKG_STORE_DIGEST_SECONDS={value!r}: give a number of seconds (0: never)") from None
 
 
 def unavailable(err: Exception) -> JSONResponse:
@@ -154,6 +214,7 @@ def install(app: FastAPI) -> None:
         except (StoreUnavailable, StoreError) as err:
             return JSONResponse({"status": "unavailable", "store": store, "detail": str(err)}, status_code=503,
                                 headers={"Retry-After": str(RETRY_AFTER)})
+        version = services.replica.version if services.replica else services.current_version()
         return JSONResponse({"status": "ok", "store": store, "triples": triples,
-                             "graph_version": services.current_version(), "cache": services.result_cache.summary(),
+                             "graph_version": version, "cache": services.result_cache.summary(),
                              "queries": services.query_summary()})

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from graph.ask.search import SearchIndex
 from graph.model.search_index import build_index
-from graph.model.remote import RemoteGraph
+from graph.model.remote import RemoteGraph, followed_by, version_update
 from graph.model.store import KnowledgeGraph
 from graph.model.version import VersionWatch, bump_version
 
@@ -67,7 +67,7 @@ class Services:
     def open_remote(self, settings: ServerSettings) -> None:
         """Read a store server: queries forwarded, the search index built here from the store."""
         from .forwarding import RemotePool, ReplicaState
-        self.kg = RemoteGraph.open(settings.store_url, timeout=settings.query_timeout)
+        self.kg = RemoteGraph.open(settings.store_url, timeout=settings.query_timeout, base_iri=settings.graph.base_iri)
         self.pool = RemotePool(self.kg, settings.query_workers, settings.query_timeout, settings.queue_wait)
         self.replica = ReplicaState(self.kg, settings.graph.build_dir / "replica", settings.store_check_seconds)
         self.replica.refresh()
@@ -137,13 +137,13 @@ class Services:
 
     def apply_remote_update(self, sparql: str, base_iri: str | None = None) -> None:
         """Send an authorised update to the store server (relative IRIs against `base_iri`, declared as the
-        update's BASE), then refresh what this replica derives."""
+        update's BASE) with a new version record in the same request, then refresh what this replica derives."""
         with self.update_lock:
-            self.kg.update(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql)
+            self.kg.update(followed_by(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql,
+                                       version_update(self.base_iri)))
             self.cache.clear()
             self.kg.content_changed()
-            self.replica.checked = 0.0
-            self.replica.version = None
+            self.replica.forget()
             self.replica.refresh()
 
     def query_summary(self) -> dict:

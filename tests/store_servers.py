@@ -160,6 +160,12 @@ class VirtuosoServer:
                    == 200, 120, "virtuoso-t", self.process)
         return self
 
+    def kill(self) -> None:
+        """SIGKILL: what was not committed is lost; started again, it rolls its transaction log forward."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()

@@ -11,6 +11,7 @@ import threading
 import time
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
@@ -159,34 +160,49 @@ def test_killing_the_store_mid_build_leaves_the_served_answers_unchanged(built_o
     settings = server_settings(tmp_path, built_oxigraph.url)
     with TestClient(create_app(settings=settings)) as client:
         before = answers(client)
-    sent = threading.Event()
-
-    def slow_update(self, sparql, timeout=None):
-        data = sparql.encode("utf-8")
-        half = len(data) // 2
-
-        def body():
-            yield data[:half]
-            sent.set()
-            time.sleep(30)  # the server dies meanwhile
-            yield data[half:]
-        response = self.send("POST", self.endpoints.update, content=body(),
-                             headers={"Content-Type": "application/sparql-update"})
-        response.raise_for_status()
-
-    monkeypatch.setattr(RemoteGraph, "update", slow_update)
     bigger = Settings(data_dir=fixture_data.data_dir, build_dir=fixture_data.build_dir, store_url=built_oxigraph.url)
-    failure: list[BaseException] = []
-    worker = threading.Thread(target=lambda: run_catching(lambda: build(bigger, progress=False), failure))
-    worker.start()
-    assert sent.wait(120), "the build never started writing"
-    built_oxigraph.kill()
-    worker.join(60)
-    assert failure and isinstance(failure[0], StoreUnavailable)
+    failure = kill_during_the_first_write(built_oxigraph, bigger, monkeypatch)
+    assert isinstance(failure, StoreUnavailable), failure
     built_oxigraph.start()
     with TestClient(create_app(settings=settings)) as client:
         assert answers(client) == before
     assert not any("frus1969-76v32-d90" in g for g in RemoteGraph.open(built_oxigraph.url).named_graphs())
+
+
+def kill_during_the_first_write(server, settings: Settings, monkeypatch) -> BaseException | None:
+    """Build `settings` into `server` with the build's first write (its one update request, or its first
+    Graph Store PUT) sent slowly, SIGKILL the server with half of that write received, and return the
+    build's failure (None if it succeeded)."""
+    real_send = RemoteGraph.send
+    sent, killed = threading.Event(), threading.Event()
+
+    def slow_send(self, method, url, use_auth=True, **options):
+        data = options.get("content")
+        if method in ("POST", "PUT") and isinstance(data, bytes) and url != self.endpoints.query and not sent.is_set():
+            if self.endpoints.kind == "virtuoso":  # digest auth: answer the challenge first (a body is sent once)
+                real_send(self, "GET", url, params={"graph-uri": "urn:saltkg-test:none"})
+            half = len(data) // 2
+
+            def body():
+                yield data[:half]
+                sent.set()
+                killed.wait(30)  # the server dies meanwhile
+                yield data[half:]
+            options["content"] = body()
+        return real_send(self, method, url, use_auth, **options)
+
+    monkeypatch.setattr(RemoteGraph, "send", slow_send)
+    failure: list[BaseException] = []
+    worker = threading.Thread(target=lambda: run_catching(lambda: build(settings, progress=False), failure))
+    worker.start()
+    try:
+        assert sent.wait(120), "the build never started writing"
+        server.kill()
+    finally:
+        killed.set()
+        worker.join(60)
+        monkeypatch.setattr(RemoteGraph, "send", real_send)
+    return failure[0] if failure else None
 
 
 def run_catching(action, failures: list) -> None:
@@ -200,13 +216,19 @@ def test_a_stopped_store_answers_503_with_retry_after_at_once(built_oxigraph, tm
     with TestClient(create_app(settings=server_settings(tmp_path, built_oxigraph.url))) as client:
         assert client.get("/issues", params={"unresolved_on": "1972-05-20"}).status_code == 200
         built_oxigraph.stop()
-        for path, params in [("/issues", {"unresolved_on": "1972-05-20"}), ("/sparql", {"query": UNRESOLVED}),
-                             ("/issue/mobile-icbms", {}), ("/healthz", {})]:
-            started = time.monotonic()
-            response = client.get(path, params=params)
-            assert response.status_code == 503, (path, response.text)
-            assert response.headers["Retry-After"].isdigit()
-            assert time.monotonic() - started < 3, f"{path} took too long to give up on a stopped store"
+        assert_503_at_once(client)
+
+
+def assert_503_at_once(client) -> None:
+    """Every kind of request (REST, /sparql, a linked-data page, health) answers 503 with Retry-After within
+    3 s of asking a stopped store."""
+    for path, params in [("/issues", {"unresolved_on": "1972-05-20"}), ("/sparql", {"query": UNRESOLVED}),
+                         ("/issue/mobile-icbms", {}), ("/healthz", {})]:
+        started = time.monotonic()
+        response = client.get(path, params=params)
+        assert response.status_code == 503, (path, response.text)
+        assert response.headers["Retry-After"].isdigit()
+        assert time.monotonic() - started < 3, f"{path} took too long to give up on a stopped store"
 
 
 @pytest.fixture
@@ -273,7 +295,9 @@ def test_two_api_processes_over_one_store_serve_the_same_answers(built_oxigraph,
 def test_an_authorised_update_through_the_api_reaches_the_store(built_oxigraph, tmp_path):
     settings = server_settings(tmp_path, built_oxigraph.url, admin_token="secret")
     label = "Mobile ICBMs (renamed by an operator)"
+    built = RemoteGraph.open(built_oxigraph.url).store_version()
     with TestClient(create_app(settings=settings)) as client:
+        assert client.get("/healthz").json()["graph_version"] == built
         update = (f'DELETE {{ GRAPH ?g {{ <{BASE}issue/mobile-icbms> <{RDFS}label> ?old }} }} '
                   f'INSERT {{ GRAPH ?g {{ <{BASE}issue/mobile-icbms> <{RDFS}label> "{label}" }} }} '
                   f'WHERE {{ GRAPH ?g {{ <{BASE}issue/mobile-icbms> <{RDFS}label> ?old }} }}')
@@ -283,6 +307,8 @@ def test_an_authorised_update_through_the_api_reaches_the_store(built_oxigraph, 
                                                                   "Authorization": "Bearer secret"})
         assert applied.status_code == 204, applied.text
         assert label in client.get("/search", params={"q": "renamed operator"}).text
+        updated = RemoteGraph.open(built_oxigraph.url).store_version()  # in the same request as the update
+        assert updated not in (None, built) and client.get("/healthz").json()["graph_version"] == updated
     assert RemoteGraph.open(built_oxigraph.url).select(
         f"SELECT ?l WHERE {{ <{BASE}issue/mobile-icbms> <{RDFS}label> ?l }}") == [{"l": label}]
 
@@ -318,6 +344,68 @@ def test_an_update_failing_at_its_last_operation_changes_nothing(built_oxigraph,
 
     monkeypatch.setattr(publishing, "write_update", failing_at_the_end)
     bigger = Settings(data_dir=fixture_data.data_dir, build_dir=fixture_data.build_dir, store_url=built_oxigraph.url)
+    version = remote.store_version()
     with pytest.raises(StoreError):
         build(bigger, progress=False)
     assert (remote.named_graphs(), remote.quad_count(), status.unresolved_on(remote, "1972-05-20")) == before
+    assert remote.store_version() == version
+
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def test_the_derived_broader_closure_equals_the_path_at_any_depth(embedded_client):
+    """What the named queries read instead of skos:broader* (evaluated differently by Virtuoso 7.2): the
+    same narrower issues, for the shipped hierarchy and for one deeper than it with a cycle."""
+    from graph.model.derived import broader_transitive_quads
+    _, settings = embedded_client
+    shipped = KnowledgeGraph.open(settings.store_path)
+    chain = [ox.NamedNode(f"{BASE}issue/depth-{n}") for n in range(7)]
+    cycle = [ox.NamedNode(f"{BASE}issue/cycle-{n}") for n in range(3)]
+    made = ox.Store()
+    made.extend(ox.Quad(narrow, ox.NamedNode(SKOS + "broader"), broad, ox.NamedNode(BASE + "graph/curated"))
+                for narrow, broad in [*zip(chain[1:], chain), *zip(cycle, cycle[1:] + cycle[:1]), (chain[3], cycle[0])])
+    made.extend(broader_transitive_quads(made, ox.NamedNode(BASE + "graph/derived")))
+    for store in (shipped.store, made):
+        concepts = {row["c"] for row in store.query(f"SELECT DISTINCT ?c WHERE {{ {{ ?c <{SKOS}broader> ?b }} "
+                                                    f"UNION {{ ?b <{SKOS}broader> ?c }} }}", use_default_graph_as_union=True)}
+        assert len(concepts) > 5
+        for concept in concepts:
+            path = {row["n"] for row in store.query(f"SELECT ?n WHERE {{ ?n <{SKOS}broader>* {concept} }}",
+                                                    use_default_graph_as_union=True)}
+            closure = {concept} | {quad.subject for quad in store.quads_for_pattern(
+                None, ox.NamedNode(SKOS + "broaderTransitive"), concept)}
+            assert closure == path, concept
+    assert not list(made.quads_for_pattern(cycle[0], ox.NamedNode(SKOS + "broaderTransitive"), cycle[0]))
+    assert len(list(made.quads_for_pattern(chain[6], ox.NamedNode(SKOS + "broaderTransitive"), None))) == 6 + 3
+
+
+def test_replicas_rebuild_their_index_on_the_version_record_or_else_the_digest(built_oxigraph, tmp_path):
+    """A rebuild of the same data keeps every quad but writes a new version record: noticed at the next
+    check. A write by another tool that keeps the quad count and leaves the record alone: noticed by the
+    background digest of the store."""
+    from api.forwarding import ReplicaState
+    from graph.ask.search import SearchIndex
+    remote = RemoteGraph.open(built_oxigraph.url)
+    first, quads = remote.store_version(), remote.quad_count()
+    assert first and remote.named_graphs() == sorted(g for g in remote.named_graphs() if not g.endswith("/version"))
+    replica = ReplicaState(remote, tmp_path / "replica", check_every=0, digest_every=0.01)
+    assert replica.refresh()
+    replica.digest_thread.join(60)
+    assert not replica.refresh()  # the baseline digest: nothing changed
+    renamed = "Mobile ICBMs (renamed by another tool)"
+    remote.update(f'DELETE {{ GRAPH ?g {{ <{BASE}issue/mobile-icbms> <{RDFS}label> ?old }} }} '
+                  f'INSERT {{ GRAPH ?g {{ <{BASE}issue/mobile-icbms> <{RDFS}label> "{renamed}" }} }} '
+                  f'WHERE {{ GRAPH ?g {{ <{BASE}issue/mobile-icbms> <{RDFS}label> ?old }} }}')
+    assert (remote.store_version(), remote.quad_count()) == (first, quads)
+    noticed = False
+    for _ in range(3):  # the digest running when the update landed may have read the old content
+        replica.digest_thread.join(60)
+        if noticed := replica.refresh():
+            break
+    assert noticed and SearchIndex(replica.index).search("renamed another tool")[0] == 1
+    replica.digest_every = None  # from here on, the version record alone
+    build(Settings(data_dir=DATA, build_dir=tmp_path / "rebuild", store_url=built_oxigraph.url), progress=False)
+    assert remote.quad_count() == quads and remote.store_version() not in (None, first)
+    assert replica.refresh() and not replica.refresh()
+    assert SearchIndex(replica.index).search("renamed another tool")[0] == 0

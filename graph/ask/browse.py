@@ -196,11 +196,13 @@ def list_documents(kg: KnowledgeGraph) -> list[dict]:
 def document_facts(kg: KnowledgeGraph, iri: str) -> dict:
     """Everything extracted from one document, each fact with its exact span."""
     node = term(iri, "iri")
-    mentions = kg.select(f"""{PREFIXES}SELECT ?start ?end ?quote ?target ?targetLabel ?section WHERE {{
+    # DISTINCT: a label reached by two branches of LABEL_PATH is one row on every store (Oxigraph merges
+    # them, Virtuoso keeps both, as SPARQL's alternative paths allow); every column ordered, so ties too
+    mentions = kg.select(f"""{PREFIXES}SELECT DISTINCT ?start ?end ?quote ?target ?targetLabel ?section WHERE {{
         ?passage salt:inDocument {node} ; salt:refersTo ?target ; oa:start ?start ; oa:end ?end ; oa:exact ?quote .
         OPTIONAL {{ ?passage salt:section ?section }}
         OPTIONAL {{ ?target {LABEL_PATH} ?targetLabel }}
-    }} ORDER BY ?start ?target""")
+    }} ORDER BY ?start ?end ?target ?targetLabel ?section ?quote""")
     events = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?start ?end ?quote
         (GROUP_CONCAT(DISTINCT STR(?issue); separator=" ") AS ?issues)
         (GROUP_CONCAT(DISTINCT STR(?actor); separator=" ") AS ?actors) WHERE {{
@@ -240,11 +242,11 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
     if actor:
         filters.append(f"?event sem:hasActor {term(actor, 'iri')} .")
     if issue:
-        filters.append(f"?event salt:concernsIssue/skos:broader* {term(issue, 'iri')} .")
+        filters.append(within_issue("?event", term(issue, "iri")))
     if kind:
         filters.append(f"?event a {term(SALT + kind, 'iri')} .")
     rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end
-        ?citation ({SIDE_OF_EVENT} AS ?side)
+        ?citation {SIDE_OF_EVENT}
         (GROUP_CONCAT(DISTINCT STR(?issue); separator=" ") AS ?issues)
         (GROUP_CONCAT(DISTINCT STR(?actor); separator=" ") AS ?actors) WHERE {{
         ?event a salt:NegotiationEvent, ?type ; rdfs:label ?label ;
@@ -264,7 +266,17 @@ def find_events(kg: KnowledgeGraph, start: str | None = None, end: str | None = 
         row["end"] = int(row["end"]) if row["end"] is not None else None
         row["type"] = row["type"].rsplit("#", 1)[-1]
         row["issues"], row["actors"] = split(row["issues"], " "), split(row["actors"], " ")
+        row["side"] = side_of(row)
     return rows
+
+
+def within_issue(event: str, issue: str) -> str:
+    """The pattern of an event concerning `issue` or a narrower one, through the derived closure of
+    skos:broader (skos:broaderTransitive) in a FILTER: every store evaluates it alike, where a
+    skos:broader* path or a UNION with the issue itself are not (Virtuoso 7.2 loses OPTIONAL columns)."""
+    return (f"?withinIssue a salt:Issue . "
+            f"FILTER (?withinIssue = {issue} || EXISTS {{ ?withinIssue skos:broaderTransitive {issue} }}) "
+            f"{event} salt:concernsIssue ?withinIssue .")
 
 
 SIDE_KEYS = {"united-states": "us", "soviet-union": "ussr"}
@@ -291,17 +303,27 @@ def side_key(side: str | None) -> str:
 # An event's side: its own salt:side (a curated bilateral act has both: "both"); for resources and for
 # events recorded before sides were extracted, the side of its actors, unless the graph says the text
 # does not state whose stance it is (salt:sideStated false).
-SIDE_OF_EVENT = "IF(COUNT(DISTINCT ?ownSide) > 1, \"both\", SAMPLE(COALESCE(?ownSide, ?actorSide)))"
+# The query gives how many sides there are and the first; side_of says "both" when there are several
+# (an IF over aggregates is what Virtuoso 7.2 fails to compile, SQ156), so no store picks one at random.
+SIDE_OF_EVENT = ("(COUNT(DISTINCT COALESCE(?ownSide, ?actorSide)) AS ?sides) "
+                 "(MIN(COALESCE(?ownSide, ?actorSide)) AS ?firstSide)")
 SIDE_PATTERN = """OPTIONAL {{ {event} salt:side ?ownSide }}
         OPTIONAL {{ {event} sem:hasActor/salt:side ?actorSide FILTER NOT EXISTS {{ {event} salt:sideStated false }} }}"""
+
+
+def side_of(row: dict) -> str | None:
+    """An event's or resource's side from SIDE_OF_EVENT's columns (which it removes from the row): its own
+    sides or else its actors', "both" when they are more than one (a bilateral act, a meeting of both)."""
+    sides, first = int(row.pop("sides") or 0), row.pop("firstSide")
+    return "both" if sides > 1 else first
 
 
 def issue_positions(kg: KnowledgeGraph, iri: str) -> list[dict]:
     """Every dated event on an issue or its narrower issues, with its side, quote and passage offsets,
     oldest first (what each side said and did about it over time)."""
     rows = kg.select(f"""{PREFIXES}SELECT ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end
-        ?citation ({SIDE_OF_EVENT} AS ?side) (SAMPLE(?issueLabel) AS ?about) WHERE {{
-        ?event salt:concernsIssue ?issue . ?issue skos:broader* {term(iri, 'iri')} ; skos:prefLabel ?issueLabel .
+        ?citation {SIDE_OF_EVENT} (MIN(?issueLabel) AS ?about) WHERE {{
+        {within_issue("?event", term(iri, "iri"))} ?withinIssue skos:prefLabel ?issueLabel .
         ?event a ?type ; rdfs:label ?label ; sem:hasEarliestBeginTimeStamp ?earliest ;
                sem:hasLatestEndTimeStamp ?latest .
         FILTER (STRSTARTS(STR(?type), STR(salt:)) && ?type != salt:NegotiationEvent)
@@ -310,7 +332,7 @@ def issue_positions(kg: KnowledgeGraph, iri: str) -> list[dict]:
         OPTIONAL {{ ?event prov:wasDerivedFrom ?passage . ?passage oa:exact ?quote ; oa:start ?start ; oa:end ?end }}
         OPTIONAL {{ ?event dcterms:bibliographicCitation ?citation }}
     }} GROUP BY ?event ?type ?label ?earliest ?latest ?document ?quote ?start ?end ?citation
-    ORDER BY ?earliest ?latest ?event""")
+    ORDER BY ?earliest ?latest ?event ?document ?quote ?start ?citation""")  # ties ordered: the same first row on any store
     seen: dict[str, dict] = {}
     for row in rows:
         if row["event"] in seen:
@@ -318,6 +340,7 @@ def issue_positions(kg: KnowledgeGraph, iri: str) -> list[dict]:
         row["type"] = row["type"].rsplit("#", 1)[-1]
         row["start"] = int(row["start"]) if row["start"] is not None else None
         row["end"] = int(row["end"]) if row["end"] is not None else None
+        row["side"] = side_of(row)
         row["side_key"] = side_key(row["side"])
         seen[row["event"]] = row
     return list(seen.values())
@@ -328,20 +351,23 @@ def person_log(kg: KnowledgeGraph, iri: str) -> list[dict]:
     memoranda of conversation they took part in, each once (a message embodied in a document is
     listed as that document), oldest first."""
     node = term(iri, "iri")
-    rows = kg.select(f"""{PREFIXES}SELECT ?item ?role ?label ?date ?notBefore ?document ?kind
-        (GROUP_CONCAT(DISTINCT ?otherLabel; separator=" | ") AS ?others) WHERE {{
-        {{ ?item schema:sender {node} . BIND ("sent" AS ?role)
-           OPTIONAL {{ ?item schema:recipient ?other . ?other {LABEL_PATH} ?otherLabel }} }}
-        UNION {{ ?item schema:recipient {node} . BIND ("received" AS ?role)
-           OPTIONAL {{ ?item schema:sender ?other . ?other {LABEL_PATH} ?otherLabel }} }}
-        UNION {{ ?item schema:participant {node} . BIND ("took part" AS ?role)
-           OPTIONAL {{ ?item schema:participant ?other . FILTER (?other != {node}) ?other {LABEL_PATH} ?otherLabel }} }}
-        OPTIONAL {{ ?item rdfs:label|dcterms:title ?label }}
-        OPTIONAL {{ ?item dcterms:date ?date }}
-        OPTIONAL {{ ?item salt:dateNotBefore ?notBefore }}
-        OPTIONAL {{ ?document salt:embodiesMessage ?item }}
-        OPTIONAL {{ ?item a ?kind . FILTER (STRSTARTS(STR(?kind), STR(salt:)) && ?kind != salt:Document) }}
-    }} GROUP BY ?item ?role ?label ?date ?notBefore ?document ?kind ORDER BY ?date ?notBefore ?item""")
+    rows = []
+    for role, link, other in (("sent", "schema:sender", "schema:recipient"), ("received", "schema:recipient", "schema:sender"),
+                              ("took part", "schema:participant", "schema:participant")):
+        # one query per role, not a UNION of them: Virtuoso 7.2 loses OPTIONAL columns inside UNION branches
+        found = kg.select(f"""{PREFIXES}SELECT ?item (MIN(?ownLabel) AS ?label) (MIN(?title) AS ?titled) ?date ?notBefore
+            ?document ?kind (GROUP_CONCAT(DISTINCT ?otherLabel; separator=" | ") AS ?others) WHERE {{
+            ?item {link} {node} .
+            OPTIONAL {{ ?item {other} ?other . FILTER (?other != {node}) ?other {LABEL_PATH} ?otherLabel }}
+            OPTIONAL {{ ?item rdfs:label ?ownLabel }}
+            OPTIONAL {{ ?item dcterms:title ?title }}
+            OPTIONAL {{ ?item dcterms:date ?date }}
+            OPTIONAL {{ ?item salt:dateNotBefore ?notBefore }}
+            OPTIONAL {{ ?document salt:embodiesMessage ?item }}
+            OPTIONAL {{ ?item a ?kind . FILTER (STRSTARTS(STR(?kind), STR(salt:)) && ?kind != salt:Document) }}
+        }} GROUP BY ?item ?date ?notBefore ?document ?kind""")
+        rows.extend({**row, "role": role, "label": row["label"] or row.pop("titled")} for row in found)
+    rows.sort(key=lambda r: (r["date"] or "", r["notBefore"] or "", r["item"], r["document"] or "", r["kind"] or ""))
     entries: dict[tuple[str, str], dict] = {}
     for row in rows:
         item = row["document"] or row["item"]
@@ -415,8 +441,8 @@ def sides_of(kg: KnowledgeGraph, iris: list[str]) -> dict[str, str]:
     if not iris:
         return {}
     values = " ".join(term(i, "iri") for i in sorted(set(iris)))
-    rows = kg.select(f"""{PREFIXES}SELECT ?node ({SIDE_OF_EVENT} AS ?side) WHERE {{
+    rows = kg.select(f"""{PREFIXES}SELECT ?node {SIDE_OF_EVENT} WHERE {{
         VALUES ?node {{ {values} }}
         {SIDE_PATTERN.format(event='?node')}
     }} GROUP BY ?node""")
-    return {r["node"]: r["side"] for r in rows if r["side"]}
+    return {r["node"]: side for r in rows if (side := side_of(r))}

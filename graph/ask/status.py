@@ -288,7 +288,8 @@ def timeline(kg: KnowledgeGraph, issue_iri: str) -> list[dict]:
         entry = events.setdefault(row["event"], {
             "event": row["event"], "type": local(row["type"]), "earliest": row["earliest"],
             "latest": row["latest"], "label": row["label"], "issues": [], "resolution": None,
-            "actors": row["actors"], "quote": row["quote"], "document": row["document"],
+            "actors": "; ".join(sorted(set(filter(None, (row["actors"] or "").split("; "))))) or None,
+            "quote": row["quote"], "document": row["document"],
             "start": to_int(row["start"]), "end": to_int(row["end"]), "citation": row["citation"],
             "origin": row["origin"]})
         if row["issueLabel"] not in entry["issues"]:

@@ -22,7 +22,7 @@ def open_graph() -> KnowledgeGraph:
     if settings.store_url:
         from graph.model.remote import RemoteGraph, StoreConfigError
         try:
-            return RemoteGraph.open(settings.store_url)
+            return RemoteGraph.open(settings.store_url, base_iri=settings.base_iri)
         except StoreConfigError as err:
             fail(str(err))
     try:

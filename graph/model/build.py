@@ -463,7 +463,7 @@ def build_into_server(settings: Settings, registry: Registry, paths: Iterable[Pa
     started = time.perf_counter()
     report = BuildReport()
     registry.attach_people(settings.data_dir / PEOPLE_FILE)
-    remote = RemoteGraph.open(settings.store_url)
+    remote = RemoteGraph.open(settings.store_url, base_iri=settings.base_iri)
     inputs = collect_inputs(([*default_inputs(settings)] if include_corpus else []) + list(paths))
     temporary = temporary_store_path(settings)
     store = ox.Store(str(temporary))

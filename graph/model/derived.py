@@ -9,6 +9,9 @@
   (from their document). An event of another negotiation is not evidence on an issue: it is left out of
   the first evidence, the position windows and the closings (`salt:closesIssueInScope`: the closings the
   status queries read), so a SALT II volume never speaks for SALT I.
+- `skos:broaderTransitive`: every issue's broader issues at any depth (the closure of skos:broader, as
+  SKOS defines it; an issue is not its own), so that "an issue and its narrower issues" is one look-up
+  plus the issue itself instead of a `skos:broader*` path, which not every store evaluates alike.
 - `salt:PositionWindow`: consecutive days and the position events that can be a side's latest on an
   open issue on one of them (each side's latest before the window, and those within it), so "the latest
   position on D" reads one window's candidates, looked up by the day, instead of every position up to D.
@@ -106,7 +109,31 @@ def refresh(store: ox.Store, registry: Registry, window_floor: int = WINDOW_FLOO
         f"{len(first)} issues with first evidence"), graph))
     windows = position_window_quads(store, graph, window_floor)
     store.extend(windows)
-    return len(quads) + scope + 2 * len(first) + 1 + len(windows)
+    hierarchy = broader_transitive_quads(store, graph)
+    store.extend(hierarchy)
+    return len(quads) + scope + 2 * len(first) + 1 + len(windows) + len(hierarchy)
+
+
+def broader_transitive_quads(store: ox.Store, graph: ox.NamedNode) -> list[ox.Quad]:
+    """skos:broaderTransitive from each concept to every concept above it through skos:broader (in any
+    graph), at any depth; a cycle gives no concept itself as its own broader."""
+    above: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    for row in store.query(f"SELECT DISTINCT ?narrower ?broader WHERE {{ ?narrower <{SKOS}broader> ?broader }}",
+                           use_default_graph_as_union=True):
+        if isinstance(row["narrower"], ox.NamedNode) and isinstance(row["broader"], ox.NamedNode):
+            above.setdefault(row["narrower"], set()).add(row["broader"])
+    transitive = ox.NamedNode(SKOS + "broaderTransitive")
+    quads = []
+    for concept in sorted(above, key=lambda c: c.value):
+        seen: set[ox.NamedNode] = set()
+        queue = list(above[concept])
+        while queue:
+            current = queue.pop()
+            if current not in seen and current != concept:
+                seen.add(current)
+                queue.extend(above.get(current, ()))
+        quads.extend(ox.Quad(concept, transitive, ancestor, graph) for ancestor in sorted(seen, key=lambda c: c.value))
+    return quads
 
 
 def add_scope(store: ox.Store, graph: ox.NamedNode) -> int:

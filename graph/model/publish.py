@@ -11,17 +11,22 @@ is complete. Two ways to write it:
 - `graphs` (`auto` picks it for Virtuoso, whose SPARQL compiler refuses long literals such as a
   document's text): each named graph replaced by one Graph Store Protocol PUT, the derived graph last. For builds too large for one transaction; a failure part-way leaves every graph whole
   (old or new), and a re-run converges.
+
+Either way the write ends by replacing the store's version record (`<base>graph/version`: a new UUID as
+its dcterms:identifier and its prov:generatedAtTime), in the same request in `transaction` mode, after
+the last graph in `graphs` mode: API replicas rebuild their search index when it changes.
 """
 
 from __future__ import annotations
 
 import tempfile
+import uuid
 from dataclasses import dataclass
 from typing import IO, Iterator
 
 import pyoxigraph as ox
 
-from graph.model.remote import RemoteGraph, StoreConfigError, check
+from graph.model.remote import RemoteGraph, StoreConfigError, check, version_graph, version_update
 from graph.namespaces import ONTOLOGY_IRI
 
 WRITE_MODES = ("auto", "transaction", "graphs")
@@ -37,6 +42,7 @@ class Published:
     dropped: list[str]
     quads: int
     mode: str
+    version: str = ""
 
 
 def ordered_graphs(store: ox.Store, base_iri: str) -> list[ox.NamedNode]:
@@ -108,14 +114,19 @@ def publish(store: ox.Store, remote: RemoteGraph, base_iri: str, mode: str = "au
     if mode == "auto":  # Virtuoso neither applies an update request atomically nor takes long literals in one
         mode = "graphs" if remote.endpoints.kind == "virtuoso" else "transaction"
     graphs = ordered_graphs(store, base_iri)
-    dropped = stale_graphs(remote, {g.value for g in graphs}, base_iri)
+    dropped = stale_graphs(remote, {g.value for g in graphs} | {version_graph(base_iri)}, base_iri)
+    version = str(uuid.uuid4())
     if mode == "graphs":
-        return put_graphs(store, remote, graphs, dropped)
+        published = put_graphs(store, remote, graphs, dropped)
+        remote.update(version_update(base_iri, version))
+        published.version = version
+        return published
     with tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+", encoding="utf-8") as body:
         quads = write_update(store, graphs, dropped, body)
+        body.write(" ;\n" + version_update(base_iri, version))
         body.seek(0)
         remote.update(body.read())
-    return Published(len(graphs), dropped, quads, mode)
+    return Published(len(graphs), dropped, quads, mode, version)
 
 
 def put_graphs(store: ox.Store, remote: RemoteGraph, graphs: list[ox.NamedNode], dropped: list[str]) -> Published:
