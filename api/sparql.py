@@ -207,7 +207,7 @@ def bad_iris(values: list[str]) -> list[str]:
     return bad
 
 
-INLINE_CHECK_CHARS = 16 * 1024  # texts up to this size are checked on the event loop (well under a millisecond)
+INLINE_CHECK_CHARS = 8 * 1024  # texts up to this size are checked on the event loop (at most a few milliseconds)
 
 
 def answer(services: Services, query: str, accept: tuple[str, str | None], default_graphs: list[str],
