@@ -4,11 +4,13 @@ safe when the store dies mid-build, 503 with Retry-After when it is down or slow
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -65,19 +67,33 @@ def oxigraph(tmp_path):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def seed_in_oxigraph(tmp_path_factory) -> Path:
+    """The shipped data built once into an Oxigraph server, stopped: its data folder, for tests to copy."""
+    folder = tmp_path_factory.mktemp("oxigraph-seed")
+    server = OxigraphServer(folder / "oxigraph").start()
+    try:
+        build(Settings(data_dir=DATA, build_dir=folder / "build", store_url=server.url), progress=False)
+    finally:
+        server.stop()
+    return folder / "oxigraph"
+
+
 @pytest.fixture
-def built_oxigraph(oxigraph, tmp_path):
-    """The shipped data built into the Oxigraph server."""
-    build(Settings(data_dir=DATA, build_dir=tmp_path / "build", store_url=oxigraph.url), progress=False)
-    return oxigraph
+def built_oxigraph(seed_in_oxigraph, tmp_path):
+    """An Oxigraph server of this test's own holding the shipped data as built into it (a copy of the
+    module's build, which the test may change or kill)."""
+    shutil.copytree(seed_in_oxigraph, tmp_path / "oxigraph")
+    server = OxigraphServer(tmp_path / "oxigraph").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
-def embedded_client(tmp_path_factory):
-    settings = Settings(data_dir=DATA, build_dir=tmp_path_factory.mktemp("embedded") / "build")
-    build(settings, progress=False)
-    with TestClient(create_app(settings.store_path)) as client:
-        yield client, settings
+def embedded_client(built_seed):
+    """The API over the shipped data built into the embedded store (the session's build, read only)."""
+    with TestClient(create_app(built_seed.store_path)) as client:
+        yield client, built_seed
 
 
 def test_store_urls_name_their_layouts(monkeypatch):
@@ -159,7 +175,7 @@ def test_killing_the_store_mid_build_leaves_the_served_answers_unchanged(built_o
     settings = server_settings(tmp_path, built_oxigraph.url)
     with TestClient(create_app(settings=settings)) as client:
         before = answers(client)
-    sent = threading.Event()
+    sent, killed = threading.Event(), threading.Event()
 
     def slow_update(self, sparql, timeout=None):
         data = sparql.encode("utf-8")
@@ -168,7 +184,7 @@ def test_killing_the_store_mid_build_leaves_the_served_answers_unchanged(built_o
         def body():
             yield data[:half]
             sent.set()
-            time.sleep(30)  # the server dies meanwhile
+            killed.wait(30)  # the server dies meanwhile; the rest is sent only to a dead server
             yield data[half:]
         response = self.send("POST", self.endpoints.update, content=body(),
                              headers={"Content-Type": "application/sparql-update"})
@@ -181,6 +197,7 @@ def test_killing_the_store_mid_build_leaves_the_served_answers_unchanged(built_o
     worker.start()
     assert sent.wait(120), "the build never started writing"
     built_oxigraph.kill()
+    killed.set()
     worker.join(60)
     assert failure and isinstance(failure[0], StoreUnavailable)
     built_oxigraph.start()
