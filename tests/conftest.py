@@ -53,6 +53,14 @@ def built_seed(tmp_path_factory) -> Settings:
     return settings
 
 
+@pytest.fixture
+def seed_copy(built_seed, tmp_path: Path) -> Settings:
+    """A private copy of the built shipped data in a temporary folder, for tests that change or rebuild
+    it (a copy of the session's build: the same graph, manifest and stamps as a build there would give)."""
+    shutil.copytree(built_seed.build_dir, tmp_path / "build")
+    return Settings(data_dir=built_seed.data_dir, build_dir=tmp_path / "build")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

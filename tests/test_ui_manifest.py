@@ -39,8 +39,8 @@ def test_builds_only_when_needed_and_keeps_extra_inputs(settings, tmp_path):
     assert documents_in(settings) == larger  # rebuilt with the extra documents, not from data/ alone
 
 
-def test_graph_without_manifest_or_amended_is_kept(settings):
-    build(settings, progress=False, validate=False)
+def test_graph_without_manifest_or_amended_is_kept(seed_copy):
+    settings = seed_copy
     manifest.manifest_path(settings).unlink()
     report, why = build_if_changed(settings, progress=False, validate=False)
     assert report is None and "no record of its inputs" in why
