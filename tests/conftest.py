@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -67,11 +68,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(built_seed):
-    """`saltkg serve` on a free loopback port over the built seed, stopped after the session."""
+@contextmanager
+def serving(settings: Settings, **env: str):
+    """`saltkg serve` on a free loopback port over a built graph; its URL, the server stopped afterwards."""
     port = free_port()
-    env = {**os.environ, "SALTKG_BUILD": str(built_seed.build_dir), "SALTKG_DATA": str(built_seed.data_dir)}
+    env = {**os.environ, "SALTKG_BUILD": str(settings.build_dir), "SALTKG_DATA": str(settings.data_dir), **env}
     process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port)], env=env,
                                cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -87,9 +88,18 @@ def live_server(built_seed):
     else:
         process.kill()
         raise RuntimeError("server did not answer within 60 s")
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(built_seed):
+    """`saltkg serve` over the built seed, stopped after the session."""
+    with serving(built_seed) as url:
+        yield url
