@@ -54,6 +54,16 @@ def built_seed(tmp_path_factory) -> Settings:
     return settings
 
 
+@pytest.fixture(scope="session")
+def built_shared_corpus(tmp_path_factory):
+    """../shared/corpus built once with the shipped data, serially and validated: (report, settings)."""
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("../shared/corpus is not present")
+    from graph.model.build import build
+    settings = Settings(data_dir=DATA, build_dir=tmp_path_factory.mktemp("shared-corpus") / "build")
+    return build(settings, [SHARED / "corpus"], progress=False), settings
+
+
 @pytest.fixture
 def seed_copy(built_seed, tmp_path: Path) -> Settings:
     """A private copy of the built shipped data in a temporary folder, for tests that change or rebuild
