@@ -263,19 +263,24 @@ def test_a_hung_store_is_cut_off_at_the_time_limit(silent_store, tmp_path):
 
 
 def serve(url: str, tmp_path, name: str) -> tuple[subprocess.Popen, str]:
+    """`saltkg serve --store url` started (not yet answering: see `answering`)."""
     port = free_port()
     env = {**os.environ, "SALTKG_BUILD": str(tmp_path / name), "SALTKG_DATA": str(DATA)}
     process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port), "--store", url],
                                env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def answering(process: subprocess.Popen, base: str) -> None:
     wait_until(lambda: httpx.get(base + "/healthz", timeout=2).status_code == 200, 60, "saltkg serve", process)
-    return process, base
 
 
 def test_two_api_processes_over_one_store_serve_the_same_answers(built_oxigraph, embedded_client, tmp_path):
     client, _ = embedded_client
-    processes = [serve(built_oxigraph.url, tmp_path, f"replica{i}") for i in (1, 2)]
+    processes = [serve(built_oxigraph.url, tmp_path, f"replica{i}") for i in (1, 2)]  # starting side by side
     try:
+        for process, base in processes:
+            answering(process, base)
         served = []
         for _, base in processes:
             with httpx.Client(base_url=base, timeout=30) as replica:
