@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -53,17 +54,35 @@ def built_seed(tmp_path_factory) -> Settings:
     return settings
 
 
+@pytest.fixture(scope="session")
+def built_shared_corpus(tmp_path_factory):
+    """../shared/corpus built once with the shipped data, serially and validated: (report, settings)."""
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("../shared/corpus is not present")
+    from graph.model.build import build
+    settings = Settings(data_dir=DATA, build_dir=tmp_path_factory.mktemp("shared-corpus") / "build")
+    return build(settings, [SHARED / "corpus"], progress=False), settings
+
+
+@pytest.fixture
+def seed_copy(built_seed, tmp_path: Path) -> Settings:
+    """A private copy of the built shipped data in a temporary folder, for tests that change or rebuild
+    it (a copy of the session's build: the same graph, manifest and stamps as a build there would give)."""
+    shutil.copytree(built_seed.build_dir, tmp_path / "build")
+    return Settings(data_dir=built_seed.data_dir, build_dir=tmp_path / "build")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(built_seed):
-    """`saltkg serve` on a free loopback port over the built seed, stopped after the session."""
+@contextmanager
+def serving(settings: Settings, **env: str):
+    """`saltkg serve` on a free loopback port over a built graph; its URL, the server stopped afterwards."""
     port = free_port()
-    env = {**os.environ, "SALTKG_BUILD": str(built_seed.build_dir), "SALTKG_DATA": str(built_seed.data_dir)}
+    env = {**os.environ, "SALTKG_BUILD": str(settings.build_dir), "SALTKG_DATA": str(settings.data_dir), **env}
     process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port)], env=env,
                                cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -79,9 +98,18 @@ def live_server(built_seed):
     else:
         process.kill()
         raise RuntimeError("server did not answer within 60 s")
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(built_seed):
+    """`saltkg serve` over the built seed, stopped after the session."""
+    with serving(built_seed) as url:
+        yield url

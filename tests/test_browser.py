@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,11 +17,12 @@ from urllib.parse import urlparse
 import networkx as nx
 import pytest
 
-from graph.draw import drawing
 from graph.cli import main
+from graph.config import Settings
+from graph.draw import drawing
 from graph.model.store import KnowledgeGraph
 
-from .conftest import PROJECT_ROOT, SHARED, free_port
+from .conftest import DATA, PROJECT_ROOT, SHARED, serving
 
 ARTIFACTS = PROJECT_ROOT / "build" / "test-artifacts"
 BASE = "https://w3id.org/salt-kg/"
@@ -370,29 +370,11 @@ def shared_server(tmp_path_factory):
     """The shared corpus and TEI sample built and served (skips when ../shared is absent)."""
     if not (SHARED / "corpus").is_dir() or not (SHARED / "tei").is_dir():
         pytest.skip("../shared (corpus and TEI sample) is not here")
-    build_dir = tmp_path_factory.mktemp("shared") / "build"
-    env = {**os.environ, "SALTKG_BUILD": str(build_dir)}
-    built = subprocess.run([sys.executable, "-m", "graph.cli", "build", "-q", str(SHARED / "corpus"), str(SHARED / "tei")],
-                           env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
-    assert built.returncode == 0, built.stderr[-2000:]
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port)], env=env,
-                               cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    import httpx
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    from graph.model.build import build
+    settings = Settings(data_dir=DATA, build_dir=tmp_path_factory.mktemp("shared") / "build")
+    build(settings, [SHARED / "corpus", SHARED / "tei"], progress=False)  # in-process: no CLI worker pool recompiling the registry
+    with serving(settings) as url:
+        yield url
 
 
 def test_shared_build_network_is_readable(browser, shared_server):

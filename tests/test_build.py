@@ -26,11 +26,10 @@ def test_build_seed_summary_and_shacl(settings):
     assert (settings.build_dir / "build.json").exists()
 
 
-def test_building_twice_gives_the_same_graph(settings):
-    build(settings, progress=False)
-    first = all_quads(settings)
-    build(settings, progress=False)
-    assert all_quads(settings) == first
+def test_building_twice_gives_the_same_graph(seed_copy):
+    first = all_quads(seed_copy)  # the session's build of the same data
+    build(seed_copy, progress=False)
+    assert all_quads(seed_copy) == first
 
 
 def test_each_document_has_its_own_named_graph(fixture_data):
@@ -73,8 +72,8 @@ def test_bad_documents_are_reported_and_the_rest_still_builds(fixture_data, tmp_
     assert report.conforms
 
 
-def test_failed_build_keeps_the_last_good_graph(settings, tmp_path):
-    build(settings, progress=False)
+def test_failed_build_keeps_the_last_good_graph(seed_copy, tmp_path):
+    settings = seed_copy
     before = all_quads(settings)
     broken = tmp_path / "broken"
     shutil.copytree(settings.data_dir / "curated", broken / "curated")
@@ -88,10 +87,9 @@ def test_failed_build_keeps_the_last_good_graph(settings, tmp_path):
     assert not list(settings.build_dir.glob("store.tmp-*"))
 
 
-def test_shacl_catches_a_quote_that_differs_from_the_text(settings):
+def test_shacl_catches_a_quote_that_differs_from_the_text(seed_copy):
     import pyoxigraph as ox
-    build(settings, progress=False)
-    kg = KnowledgeGraph.open(settings.store_path, read_only=False)
+    kg = KnowledgeGraph.open(seed_copy.store_path, read_only=False)
     passage = kg.select("SELECT ?p WHERE { ?p a <https://w3id.org/salt-kg/ontology#Passage> } LIMIT 1")[0]["p"]
     graph = next(q.graph_name for q in kg.store.quads_for_pattern(ox.NamedNode(passage), None, None))
     exact = ox.NamedNode("http://www.w3.org/ns/oa#exact")

@@ -123,12 +123,11 @@ def test_a_rebuild_changes_the_etag_and_the_server_answers_from_the_new_graph(bu
         assert third.status_code == 200 and count(third) == count(new) - 1
 
 
-def test_every_build_writes_a_new_version(settings):
-    build(settings, progress=False)
-    first = read_version(settings.store_path)
-    assert version_path(settings.store_path).exists() and first
-    build(settings, progress=False)
-    assert read_version(settings.store_path) != first
+def test_every_build_writes_a_new_version(seed_copy):
+    first = read_version(seed_copy.store_path)  # written by the session's build
+    assert version_path(seed_copy.store_path).exists() and first
+    build(seed_copy, progress=False)
+    assert read_version(seed_copy.store_path) != first
 
 
 def test_the_off_switch_keeps_validators_but_stores_nothing(built_seed):

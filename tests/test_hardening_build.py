@@ -105,11 +105,11 @@ def test_a_truncated_curated_file_is_one_line_naming_file_and_line(tmp_path):
     assert "issues.ttl" in lines[0] and "line" in lines[0]
 
 
-def test_strict_fails_before_swapping_the_new_graph_in(settings, tmp_path):
-    build(settings, progress=False, validate=False)
+def test_strict_fails_before_swapping_the_new_graph_in(seed_copy, tmp_path):
+    settings = seed_copy
     before = KnowledgeGraph.open(settings.store_path).triple_count()
     stamp = (settings.build_dir / "build.json").read_text()
-    result = cli(settings, "build", "-q", "--strict", "--no-validate", str(truncated_volume(tmp_path)))
+    result = cli(settings, "build", "-q", "--jobs", "1", "--strict", "--no-validate", str(truncated_volume(tmp_path)))
     assert result.returncode == 1
     assert "truncated.xml" in result.stderr and "previous graph is unchanged" in result.stderr
     assert KnowledgeGraph.open(settings.store_path).triple_count() == before

@@ -1,5 +1,6 @@
 """`saltkg build --jobs N`: documents extracted and validated in worker processes give the very graph,
-warnings and validation report of a serial build."""
+warnings and validation report of a serial build. (The --jobs option of the command line is tested in
+test_ui_manifest.test_cli_if_changed, whose first build runs two workers.)"""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.cli import main
 from graph.config import Settings
 from graph.model.build import build
-from tests.conftest import FIXTURES
+from graph.model.store import KnowledgeGraph
+from tests.conftest import FIXTURES, SHARED
 
 TEI = FIXTURES / "tei" / "frus1969-76v99-test.xml"
 
@@ -26,11 +27,15 @@ def canonical(store_path: Path) -> ox.Dataset:
 
 @pytest.fixture(scope="module")
 def serial_and_parallel(tmp_path_factory):
-    inputs = [TEI, FIXTURES / "corpus"]
+    """The test volume and a folder of the fixture documents with a file that is no document (a worker
+    must report it and the rest still build), built serially and in two worker processes."""
+    folder = tmp_path_factory.mktemp("inputs") / "docs"
+    shutil.copytree(FIXTURES / "corpus", folder)
+    (folder / "broken.txt").write_bytes(b"\xff\xfe\x00not a document")
     runs = []
     for jobs in (1, 2):
         settings = Settings(build_dir=tmp_path_factory.mktemp(f"jobs{jobs}") / "build")
-        runs.append((build(settings, inputs, progress=False, jobs=jobs), settings))
+        runs.append((build(settings, [TEI, folder], progress=False, jobs=jobs), settings))
     return runs
 
 
@@ -50,36 +55,19 @@ def test_parallel_build_reports_the_same(serial_and_parallel):
     assert parallel.entities == serial.entities and parallel.events == serial.events
 
 
-def test_bad_input_in_a_worker_is_reported_and_the_rest_builds(tmp_path, monkeypatch):
-    broken = tmp_path / "broken.txt"
-    broken.write_bytes(b"\xff\xfe\x00not a document")
-    monkeypatch.setenv("SALTKG_BUILD", str(tmp_path / "build"))
-    folder = tmp_path / "docs"
-    shutil.copytree(FIXTURES / "corpus", folder)
-    shutil.copy(broken, folder / "broken.txt")
-    settings = Settings(build_dir=tmp_path / "build")
-    serial = build(settings, [folder], include_corpus=False, progress=False, jobs=1)
-    parallel = build(settings, [folder], include_corpus=False, progress=False, jobs=2)
-    assert parallel.errors == serial.errors and "broken.txt" in serial.errors[0]
-    assert parallel.documents == serial.documents == 3
+def test_bad_input_in_a_worker_is_reported_and_the_rest_builds(serial_and_parallel):
+    (serial, one), (parallel, _) = serial_and_parallel
+    assert parallel.errors == serial.errors and len(serial.errors) == 1 and "broken.txt" in serial.errors[0]
+    documents = {r["id"] for r in KnowledgeGraph.open(one.store_path).select(
+        "SELECT ?id WHERE { ?d a <https://w3id.org/salt-kg/ontology#Document> ; <http://purl.org/dc/terms/identifier> ?id }")}
+    assert {p.stem for p in (FIXTURES / "corpus").glob("*.txt")} <= documents  # the rest of the folder is built
 
 
-def test_cli_jobs_option(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("SALTKG_BUILD", str(tmp_path / "build"))
-    assert main(["build", "--jobs", "2", "--quiet", str(FIXTURES / "corpus")]) == 0
-    assert "documents" in capsys.readouterr().out
-
-
-def test_parallel_build_of_the_shared_corpus_redates_as_serial(tmp_path):
-    """The dev corpus, where documents date each other (a message cited with its date elsewhere)."""
-    from tests.conftest import SHARED
-    corpus = SHARED / "corpus"
-    if not corpus.is_dir():
-        pytest.skip("../shared/corpus is not here")
-    runs = []
-    for jobs in (1, 2):
-        settings = Settings(build_dir=tmp_path / f"b{jobs}")
-        runs.append((build(settings, [corpus], progress=False, jobs=jobs, validate=False), settings))
-    (serial, one), (parallel, two) = runs
+def test_parallel_build_of_the_shared_corpus_redates_as_serial(built_shared_corpus, tmp_path):
+    """The dev corpus, where documents date each other (a message cited with its date elsewhere), against
+    the session's serial build of it (validation, which that build ran, writes nothing into the store)."""
+    serial, one = built_shared_corpus  # skipped when ../shared/corpus is absent
+    two = Settings(build_dir=tmp_path / "b2")
+    parallel = build(two, [SHARED / "corpus"], progress=False, jobs=2, validate=False)
     assert parallel.documents == serial.documents and parallel.warnings == serial.warnings
     assert canonical(two.store_path) == canonical(one.store_path)

@@ -4,11 +4,13 @@ safe when the store dies mid-build, 503 with Retry-After when it is down or slow
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -66,19 +68,33 @@ def oxigraph(tmp_path):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def seed_in_oxigraph(tmp_path_factory) -> Path:
+    """The shipped data built once into an Oxigraph server, stopped: its data folder, for tests to copy."""
+    folder = tmp_path_factory.mktemp("oxigraph-seed")
+    server = OxigraphServer(folder / "oxigraph").start()
+    try:
+        build(Settings(data_dir=DATA, build_dir=folder / "build", store_url=server.url), progress=False)
+    finally:
+        server.stop()
+    return folder / "oxigraph"
+
+
 @pytest.fixture
-def built_oxigraph(oxigraph, tmp_path):
-    """The shipped data built into the Oxigraph server."""
-    build(Settings(data_dir=DATA, build_dir=tmp_path / "build", store_url=oxigraph.url), progress=False)
-    return oxigraph
+def built_oxigraph(seed_in_oxigraph, tmp_path):
+    """An Oxigraph server of this test's own holding the shipped data as built into it (a copy of the
+    module's build, which the test may change or kill)."""
+    shutil.copytree(seed_in_oxigraph, tmp_path / "oxigraph")
+    server = OxigraphServer(tmp_path / "oxigraph").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
-def embedded_client(tmp_path_factory):
-    settings = Settings(data_dir=DATA, build_dir=tmp_path_factory.mktemp("embedded") / "build")
-    build(settings, progress=False)
-    with TestClient(create_app(settings.store_path)) as client:
-        yield client, settings
+def embedded_client(built_seed):
+    """The API over the shipped data built into the embedded store (the session's build, read only)."""
+    with TestClient(create_app(built_seed.store_path)) as client:
+        yield client, built_seed
 
 
 def test_store_urls_name_their_layouts(monkeypatch):
@@ -268,19 +284,24 @@ def test_a_hung_store_is_cut_off_at_the_time_limit(silent_store, tmp_path):
 
 
 def serve(url: str, tmp_path, name: str) -> tuple[subprocess.Popen, str]:
+    """`saltkg serve --store url` started (not yet answering: see `answering`)."""
     port = free_port()
     env = {**os.environ, "SALTKG_BUILD": str(tmp_path / name), "SALTKG_DATA": str(DATA)}
     process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port), "--store", url],
                                env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def answering(process: subprocess.Popen, base: str) -> None:
     wait_until(lambda: httpx.get(base + "/healthz", timeout=2).status_code == 200, 60, "saltkg serve", process)
-    return process, base
 
 
 def test_two_api_processes_over_one_store_serve_the_same_answers(built_oxigraph, embedded_client, tmp_path):
     client, _ = embedded_client
-    processes = [serve(built_oxigraph.url, tmp_path, f"replica{i}") for i in (1, 2)]
+    processes = [serve(built_oxigraph.url, tmp_path, f"replica{i}") for i in (1, 2)]  # starting side by side
     try:
+        for process, base in processes:
+            answering(process, base)
         served = []
         for _, base in processes:
             with httpx.Client(base_url=base, timeout=30) as replica:

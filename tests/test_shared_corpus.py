@@ -1,8 +1,5 @@
 """Real FRUS documents from ../shared/corpus (skipped when that folder is absent)."""
 
-import pytest
-
-from graph.model.build import build
 from graph.model.store import KnowledgeGraph
 
 from .conftest import SHARED
@@ -10,9 +7,8 @@ from .conftest import SHARED
 CORPUS = SHARED / "corpus"
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
-def test_real_documents_build_without_errors(settings, capsys):
-    report = build(settings, [CORPUS], progress=False)
+def test_real_documents_build_without_errors(built_shared_corpus, capsys):
+    report, settings = built_shared_corpus  # skipped when ../shared/corpus is absent
     documents = {p.stem for p in CORPUS.glob("*.txt")}
     shipped = {p.stem for p in (settings.data_dir / "corpus").glob("*.txt")}
     assert report.documents == len(documents) + len(shipped)  # the shipped ones are read again from ../shared
