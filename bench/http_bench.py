@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import shutil
 import importlib.util
 import os
@@ -115,6 +116,38 @@ def start(command: list[str], env: dict, port: int, probe: str = "/docs") -> sub
             time.sleep(0.3)
     process.kill()
     raise SystemExit(f"server {command} did not start")
+
+
+def wrk_binary() -> str | None:
+    """Debian's wrk (a C load generator): when present, the load comes from it rather than Python threads,
+    whose own CPU on the same two cores capped the servers measured."""
+    return shutil.which("wrk")
+
+
+def load_wrk(url: str, params_for, seconds: float, clients: int, timeout: float, revalidate: bool = False,
+             count: int | None = None) -> dict:
+    """The same measurement as `load`, by wrk: the paths of requests 0..count-1 written to a file first
+    (cold rows: each a new text; a row that runs through them all is reported with repeats)."""
+    from urllib.parse import urlencode, urlsplit
+    parts = urlsplit(url)
+    if count is None:
+        sample = len(urlencode(params_for(0)))
+        count = max(1000, min(40000, 60_000_000 // max(sample, 1)))
+    with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as handle:
+        for n in range(count):
+            handle.write(f"{parts.path}?{urlencode(params_for(n))}\n")
+    try:
+        done = subprocess.run([wrk_binary(), f"-t{clients}", f"-c{clients}", f"-d{seconds:g}s", f"--timeout",
+                               f"{timeout:g}s", "-s", str(HERE / "wrk_load.lua"), f"{parts.scheme}://{parts.netloc}",
+                               "--", handle.name, "revalidate" if revalidate else "plain", str(clients)],
+                              capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(handle.name)
+    line = next(l for l in done.stdout.splitlines() if l.startswith("WRK "))
+    result = json.loads(line[4:])
+    result["rps"] = result["requests"] / result["seconds"]
+    result["repeated"] = max(0, result["requests"] - count)
+    return result
 
 
 def load(url: str, params_for, seconds: float, clients: int, timeout: float, revalidate: bool = False) -> dict:
@@ -244,6 +277,8 @@ def show(documents: int, name: str, request: str, result: dict) -> None:
     p50 = f"{result['p50']:8.1f}" if result["p50"] is not None else f"{'-':>8}"
     p99 = f"{result['p99']:8.1f}" if result["p99"] is not None else f"{'-':>8}"
     extra = f" ({result['not_modified']} answered 304)" if result.get("not_modified") else ""
+    if result.get("repeated") and not request.startswith("repeated"):
+        extra += f" ({result['repeated']} requests repeated a text: the row is not all cold)"
     print(f"{documents:>6} {name:16} {request:30} {result['rps']:8.1f} {p50} {p99} {result['errors']:>6}{extra}", flush=True)
 
 
@@ -254,6 +289,14 @@ def ratios(request: str, results: dict) -> None:
         if (other, request) in results and results[(other, request)]["rps"]:
             line += f"   saltkg/{other} {ours / results[(other, request)]['rps']:.2f}"
     print(line, flush=True)
+
+
+def measure(url: str, params_for, seconds: float, clients: int, timeout: float, revalidate: bool = False,
+            count: int | None = None) -> dict:
+    """Requests/s, p50, p99 and errors of one row: by wrk when installed, else by Python threads."""
+    if wrk_binary():
+        return load_wrk(url, params_for, seconds, clients, timeout, revalidate, count)
+    return load(url, params_for, seconds, clients, timeout, revalidate)
 
 
 def main() -> None:
@@ -267,7 +310,9 @@ def main() -> None:
                         help="largest graph (documents) on which rdflib-endpoint is asked the unresolved query")
     args = parser.parse_args()
     with_rdflib = args.rdflib_endpoint and importlib.util.find_spec("rdflib_endpoint") is not None
-    print(f"{args.clients} clients × {args.seconds:g} s per row on loopback; baselines: bare pyoxigraph handler, "
+    print(f"{args.clients} clients × {args.seconds:g} s per row on loopback ("
+          + ("wrk" if wrk_binary() else "Python threads; install wrk for a load generator that costs the servers less")
+          + "); baselines: bare pyoxigraph handler, "
           + ("Oxigraph's server" if oxigraph_binary() else "Oxigraph's server not installed (run via `make bench`)"))
     print(f"{'docs':>6} {'server':16} {'request':30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
     with tempfile.TemporaryDirectory() as folder:
@@ -303,14 +348,15 @@ def main() -> None:
                             for text in mix:
                                 httpx.get(f"http://127.0.0.1:{port}{path}", params={"query": text},
                                           headers={"Accept": "application/sparql-results+json"}, timeout=args.timeout)
-                        result = load(f"http://127.0.0.1:{port}{path}", params_for, args.seconds, args.clients, args.timeout)
+                        result = measure(f"http://127.0.0.1:{port}{path}", params_for, args.seconds, args.clients,
+                                         args.timeout, count=len(mix) if request.startswith("repeated") else None)
                         results[(name, request)] = result
                         show(documents, name, request, result)
                     ratios(request, results)
                 port = servers["saltkg"][0]
                 request = "repeated mix, revalidating"
-                result = load(f"http://127.0.0.1:{port}/sparql", lambda n: {"query": mix[n % len(mix)]}, args.seconds,
-                              args.clients, args.timeout, revalidate=True)
+                result = measure(f"http://127.0.0.1:{port}/sparql", lambda n: {"query": mix[n % len(mix)]}, args.seconds,
+                                 args.clients, args.timeout, revalidate=True, count=len(mix))
                 show(documents, "saltkg", request, result)
                 stats = httpx.get(f"http://127.0.0.1:{port}/healthz").json()["cache"]
                 print(f"{'':>6} saltkg result cache: {stats['hits']} hits, {stats['misses']} misses, "

@@ -155,3 +155,29 @@ def test_runner_answers_errors_as_the_worker_pool_does(built_seed):
         assert answer.media_type == "text/turtle" and answer.body
     finally:
         runner.close()
+
+
+def test_connections_on_the_supervisors_socket_send_without_delay():
+    """uvicorn's bound socket (protocol 0) is not one asyncio marks TCP_NODELAY on accepting; the
+    protocol does it, or each answer's head and body wait for the client's delayed acknowledgement."""
+    import socket as sockets
+
+    from api.server import no_delay
+
+    class Transport:
+        def __init__(self, sock):
+            self.sock = sock
+
+        def get_extra_info(self, name):
+            return self.sock if name == "socket" else None
+
+    with sockets.socket() as listener:  # as uvicorn's Config.bind_socket makes it
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with sockets.create_connection(listener.getsockname()) as client:
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) == 0
+                no_delay(Transport(accepted))
+                assert accepted.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) == 1
+                assert client
