@@ -180,4 +180,3 @@ def test_connections_on_the_supervisors_socket_send_without_delay():
                 assert accepted.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) == 0
                 no_delay(Transport(accepted))
                 assert accepted.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) == 1
-                assert client
