@@ -84,10 +84,7 @@ class InlineRunner:
             try:
                 outcome = future.result(timeout=self.timeout)
             except FutureTimeout:
-                if future.cancel():  # still waiting in the queue: nothing runs, nothing to replace
-                    raise QueryTimeout(f"the query waited past the time limit of {self.timeout:g} s") from None
-                self.abandon()
-                raise QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s") from None
+                raise self.timed_out(future) from None
         finally:
             self.count_busy(-1)
             self.slots.release()
@@ -105,14 +102,18 @@ class InlineRunner:
             try:
                 outcome = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
             except asyncio.TimeoutError:
-                if future.cancel():
-                    raise QueryTimeout(f"the query waited past the time limit of {self.timeout:g} s") from None
-                self.abandon()
-                raise QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s") from None
+                raise self.timed_out(future) from None
         finally:
             self.count_busy(-1)
             self.slots.release()
         return answer_of(outcome)
+
+    def timed_out(self, future: Future) -> QueryTimeout:
+        """The 503 for a job past the limit; a job already running is abandoned (its process replaced)."""
+        if future.cancel():  # still waiting in the queue: nothing runs, nothing to replace
+            return QueryTimeout(f"the query waited past the time limit of {self.timeout:g} s")
+        self.abandon()
+        return QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s")
 
     def abandon(self) -> None:
         """A query ran past the limit: keep the capacity with a spare thread and ask for a successor
