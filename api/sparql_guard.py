@@ -241,8 +241,12 @@ def within_limits_by_count(sparql: str) -> bool:
 def check_complexity(sparql: str) -> None:
     """Raise TooComplex for brackets nested deeper than MAX_NESTING or a property path (or operator
     chain) of more than MAX_PATH_STEPS steps: such texts only exhaust the engine's recursion or time."""
-    if within_limits_by_count(sparql):
-        return
+    if not within_limits_by_count(sparql):
+        check_lexed_complexity(sparql)
+
+
+def check_lexed_complexity(sparql: str) -> None:
+    """check_complexity, token by token."""
     depth = steps = 0
     previous = ""
     for token in iter_tokens(sparql):
