@@ -137,7 +137,7 @@ def with_vary_accept(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, by
     return [*headers, (b"vary", b"Accept")]
 
 
-VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.I)
+VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)(?:\s|#[^\n\r]*)*\(", re.I)  # comments may stand before (
 ENCODED_LETTER = re.compile(rb"%(?:4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a])")  # in lower-cased bytes
 
 

@@ -205,17 +205,26 @@ def allowed_target(target: str, allowed_hosts: tuple[str, ...]) -> bool:
     return parts.hostname in allowed_hosts and port in (None, 80, 443)
 
 
+LINE_END = re.compile(r"\r\n|\r|\n")  # SPARQL's line ends (str.splitlines also splits at \x0b, \u2028, …)
+
+
+def without_comment_lines(sparql: str) -> str | None:
+    """The text without the lines that hold only a comment, or None when that cannot be told without
+    lexing: a long string (opened by three quotes) may span lines. Short strings and IRIs never span
+    lines, so otherwise a line that starts with # is a comment and holds no keyword."""
+    if "'''" in sparql or '"""' in sparql:
+        return None
+    return "\n".join(line for line in LINE_END.split(sparql) if not line.lstrip(" \t").startswith("#"))
+
+
 @lru_cache(maxsize=1024)
-def without_comment_lines(sparql: str) -> str:
-    """The text without the lines that hold only a comment (no keyword can stand on such a line; inside a
-    long string such a line is string content, which holds no keyword either)."""
-    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-
-
 def has_dataset_clause(sparql: str) -> bool:
     """True when a query names its own dataset with FROM or FROM NAMED (keywords are only read as written,
     so a text without the letters 'from' in any case outside comment lines is not lexed)."""
-    if "from" not in sparql.lower() or "from" not in without_comment_lines(sparql).lower():
+    if "from" not in sparql.lower():
+        return False
+    code = without_comment_lines(sparql)
+    if code is not None and "from" not in code.lower():
         return False
     for match in TOKEN.finditer(sparql):
         if match.lastgroup == "name" and match.group().upper() == "FROM":

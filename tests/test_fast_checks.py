@@ -15,7 +15,7 @@ from api.sparql_guard import TooComplex, check_complexity, check_lexed_complexit
 PIECES = ["SELECT * WHERE { ?s ?p ?o }", "FROM <http://a/g>", "from named <http://a/h>", "# from a comment\n",
           "'''long\n# from inside\n'''", '"from"', "?from", "<http://a/from#x>", "NOW()", "rand ( )", "uuid()",
           "BNODE(?x)", "known", "(", ")", "{", "}", "[", "]", "/", "|", "||", ".", ";", "\n", " ", "ex:from",
-          "STRUUID()", "%4Eow()"]
+          "STRUUID()", "%4Eow()", '"""\n#"""', '"a\x1c#"', '"b\u2028#"', "\r# c\r", "NOW#c\n()"]
 
 
 def lexed_has_from(text: str) -> bool:
@@ -56,6 +56,9 @@ def test_volatile_shortcut_agrees_with_decoding_everything(text, encode):
 
 def test_examples():
     assert not has_dataset_clause("# rows from the store\nSELECT * { ?s ?p ?o }")
+    for opening in ('"""\n#"""', '"a\x1c#"', '"a\u2028#"'):  # a line starting with # that is no comment
+        assert has_dataset_clause(f"SELECT ({opening} AS ?x) FROM <http://g/1> WHERE {{ ?s ?p ?o }}")
+    assert volatile(b"query=SELECT+(NOW%23c%0A()+AS+%3Ft)+{}")  # a comment between the name and (
     assert has_dataset_clause("# x\nSELECT * FROM <http://a/g> { ?s ?p ?o }")
     assert volatile(b"query=SELECT+(%4E%4F%57()+AS+%3Ft)+{}")  # letters percent-encoded
     assert not volatile(b"query=SELECT+%3Fknown+{}")
