@@ -75,6 +75,7 @@ class InlineRunner:
 
     def run(self, job: QueryJob) -> QueryAnswer:
         """Answer a job within the time limit or raise the matching QueryFailed."""
+        self.refuse_when_spent()
         if not self.slots.acquire(timeout=self.queue_wait):
             raise PoolBusy(f"all {self.size} query threads are busy; try again shortly")
         self.count_busy(+1)
@@ -84,7 +85,7 @@ class InlineRunner:
             try:
                 outcome = future.result(timeout=self.timeout)
             except FutureTimeout:
-                raise self.timed_out(future) from None
+                outcome = self.outcome_after_limit(future)
         finally:
             self.count_busy(-1)
             self.slots.release()
@@ -93,6 +94,7 @@ class InlineRunner:
     async def run_async(self, job: QueryJob) -> QueryAnswer:
         """run() awaited on the event loop: the job goes straight to a query thread (no thread waits for
         it); when every thread is busy, run() on a thread waits for one as usual."""
+        self.refuse_when_spent()
         if not self.slots.acquire(blocking=False):
             return await run_in_threadpool(self.run, job)
         self.count_busy(+1)
@@ -102,27 +104,41 @@ class InlineRunner:
             try:
                 outcome = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
             except asyncio.TimeoutError:
-                raise self.timed_out(future) from None
+                outcome = self.outcome_after_limit(future)
         finally:
             self.count_busy(-1)
             self.slots.release()
         return answer_of(outcome)
 
-    def timed_out(self, future: Future) -> QueryTimeout:
-        """The 503 for a job past the limit; a job already running is abandoned (its process replaced)."""
+    def outcome_after_limit(self, future: Future) -> tuple:
+        """A job at the time limit: its outcome if it has just finished; else a 503, and a job already
+        running is abandoned (its process replaced)."""
+        if future.done() and not future.cancelled():
+            return future.result()
         if future.cancel():  # still waiting in the queue: nothing runs, nothing to replace
-            return QueryTimeout(f"the query waited past the time limit of {self.timeout:g} s")
+            raise QueryTimeout(f"the query waited past the time limit of {self.timeout:g} s")
         self.abandon()
-        return QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s")
+        raise QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s")
 
     def abandon(self) -> None:
-        """A query ran past the limit: keep the capacity with a spare thread and ask for a successor
-        process (only that can stop the query)."""
+        """A query ran past the limit: ask for a successor process (only that can stop the query), then
+        keep the capacity with a spare thread."""
         with self.lock:
             self.runaway += 1
-            self.replaced += 1
-        self.add_thread()
         self.retire(f"a query ran past the time limit of {self.timeout:g} s")
+        try:
+            self.add_thread()
+            with self.lock:
+                self.replaced += 1
+        except RuntimeError:  # no thread could be started: the capacity shrinks until the process is replaced
+            pass
+
+    def refuse_when_spent(self) -> None:
+        """503 once as many queries run past the limit as there are threads: this process is being replaced,
+        and runaway queries it cannot stop must not pile up in it."""
+        if self.runaway >= self.size:
+            raise PoolBusy("this server process is being replaced after queries ran past the time limit; "
+                           "try again shortly")
 
     def count_busy(self, step: int) -> None:
         with self.lock:

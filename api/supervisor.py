@@ -23,6 +23,8 @@ import uvicorn
 
 logger = logging.getLogger("uvicorn.error")
 STARTUP_FAILURE = 3  # uvicorn's exit code when the app could not start
+STARTUP_SECONDS = 120.0  # a child not ready by then is killed (and counts as a failed start)
+REPLACE_EVERY = 5.0  # at most one start per this many seconds: a client cannot make the server restart faster
 
 CHANNEL: Connection | None = None  # in a supervised child: its end of the pipe to the supervisor
 _asked = threading.Event()
@@ -60,6 +62,7 @@ def child_main(config: uvicorn.Config, sockets: list[socket], channel: Connectio
     global CHANNEL
     CHANNEL = channel
     os.environ.setdefault("SALTKG_QUERY_ISOLATION", "inline")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the supervisor, which stops the children
     config.configure_logging()
     server = ReadyServer(config)
     threading.Thread(target=watch_supervisor, args=(channel, server), daemon=True).start()
@@ -96,6 +99,7 @@ class Child:
         theirs.close()
         self.ready = False
         self.retiring = False
+        self.started = time.monotonic()
         self.stop_deadline: float | None = None
 
     def stop(self, grace: float) -> None:
@@ -106,7 +110,8 @@ class Child:
 
 
 class Supervisor:
-    """Keeps one ready server child; replaces a child that retires or dies."""
+    """Keeps one ready server child; replaces a child that retires or dies, with a pause between starts
+    (REPLACE_EVERY) and a growing one after failed starts; gives up when the first child cannot start."""
 
     def __init__(self, config: uvicorn.Config, grace: float):
         self.config = config
@@ -116,73 +121,86 @@ class Supervisor:
         self.should_exit = threading.Event()
         self.exit_code = 0
         self.replacements = 0
+        self.failures = 0  # children in a row that ended before they were ready
+        self.ever_ready = False
+        self.next_start = 0.0
 
     def run(self) -> int:
         sock = self.config.bind_socket()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: self.should_exit.set())
         logger.info("supervisor [%d] serving on %s:%d", os.getpid(), self.config.host, self.config.port)
-        self.children.append(Child(self.context, self.config, sock))
         try:
             while not self.should_exit.is_set():
-                self.tick(sock)
+                self.keep_one_serving(sock)
+                self.tick()
         finally:
             self.stop_all()
             sock.close()
         return self.exit_code
 
-    def tick(self, sock: socket) -> None:
+    def tick(self) -> None:
         """Wait for a message or a child's end (at most half a second), then act on it."""
         waitables = [c.connection for c in self.children] + [c.process.sentinel for c in self.children]
         wait(waitables, timeout=0.5)
         for child in list(self.children):
-            self.read_messages(child, sock)
+            self.read_messages(child)
+        now = time.monotonic()
         for child in list(self.children):
             if not child.process.is_alive():
-                self.reap(child, sock)
-            elif child.stop_deadline is not None and time.monotonic() > child.stop_deadline:
+                self.reap(child)
+            elif child.stop_deadline is not None and now > child.stop_deadline:
                 logger.warning("server process [%d] did not stop within %g s; killed", child.process.pid, self.grace)
                 child.process.kill()
+            elif not child.ready and now > child.started + STARTUP_SECONDS:
+                logger.error("server process [%d] was not ready within %g s; killed", child.process.pid, STARTUP_SECONDS)
+                child.process.kill()
 
-    def read_messages(self, child: Child, sock: socket) -> None:
+    def keep_one_serving(self, sock: socket) -> None:
+        """Start a child when none is serving (or starting) that is not retiring, once the pause is over."""
+        if self.should_exit.is_set() or any(c.process.is_alive() and not c.retiring for c in self.children):
+            return
+        now = time.monotonic()
+        if now < self.next_start:
+            return
+        if self.children:
+            self.replacements += 1
+        self.children.append(Child(self.context, self.config, sock))
+        self.next_start = now + REPLACE_EVERY
+
+    def read_messages(self, child: Child) -> None:
         try:
             while child.connection.poll():
                 kind, value = child.connection.recv()
                 if kind == "ready":
-                    child.ready = True
+                    child.ready, self.ever_ready, self.failures = True, True, 0
                     for old in self.children:
                         if old is not child and old.retiring:
                             old.stop(self.grace)
                 elif kind == "retire" and not child.retiring:
                     child.retiring = True
                     logger.warning("server process [%d] asked to be replaced: %s", child.process.pid, value)
-                    self.start_successor(sock)
         except (EOFError, OSError):
             pass
 
-    def start_successor(self, sock: socket) -> None:
-        """A new child, unless one is already starting."""
-        if any(not c.ready and c.process.is_alive() for c in self.children):
-            return
-        self.replacements += 1
-        self.children.append(Child(self.context, self.config, sock))
-
-    def reap(self, child: Child, sock: socket) -> None:
-        """A child ended: forget it; start another if none is serving or starting."""
+    def reap(self, child: Child) -> None:
+        """A child ended: forget it; a child that ended before it was ready makes the next start wait
+        longer, and ends the supervisor when no child has ever been ready (the app cannot start)."""
         child.process.join()
         self.children.remove(child)
         child.connection.close()
         code = child.process.exitcode
-        if code == STARTUP_FAILURE and not child.ready:
+        if self.should_exit.is_set():
+            return
+        if not child.ready:
+            self.failures += 1
             logger.error("a server process could not start (exit code %s)", code)
-            if not any(c.ready for c in self.children):
+            if not self.ever_ready:
                 self.exit_code = STARTUP_FAILURE
                 self.should_exit.set()
-            return
-        if child.stop_deadline is None and not child.retiring:
+            self.next_start = time.monotonic() + min(60.0, 2.0 ** self.failures)
+        elif child.stop_deadline is None and not child.retiring:
             logger.error("server process [%d] died (exit code %s); starting another", child.process.pid, code)
-        if not any(c.process.is_alive() and not c.retiring for c in self.children):
-            self.start_successor(sock)
 
     def stop_all(self) -> None:
         for child in self.children:

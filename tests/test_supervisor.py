@@ -129,9 +129,10 @@ def test_stopping_the_supervisor_stops_its_server_processes(server):
 
 # -- the runner in-process ---------------------------------------------------------------------------
 
-def test_runner_answers_503_at_the_limit_keeps_capacity_and_asks_once(built_seed):
+def test_runner_answers_503_at_the_limit_keeps_capacity_and_refuses_once_spent(built_seed):
+    from api.executor import PoolBusy
     asked: list[str] = []
-    runner = InlineRunner(built_seed.store_path, 1, 0.3, 5.0, retire=asked.append)
+    runner = InlineRunner(built_seed.store_path, 2, 0.3, 5.0, retire=asked.append)
     try:
         with pytest.raises(QueryTimeout):
             runner.run(QueryJob(BOUNDED, JSON))
@@ -139,6 +140,11 @@ def test_runner_answers_503_at_the_limit_keeps_capacity_and_asks_once(built_seed
         assert runner.summary()["runaway"] == 1
         # the runaway query still runs on its thread; a spare thread answers meanwhile
         assert runner.run(QueryJob(CHEAP, JSON)).body.startswith(b'{"head"')
+        with pytest.raises(QueryTimeout):
+            runner.run(QueryJob(BOUNDED, JSON))
+        # as many runaway queries as threads: this process only answers 503 until it is replaced
+        with pytest.raises(PoolBusy, match="being replaced"):
+            runner.run(QueryJob(CHEAP, JSON))
     finally:
         runner.close()
 
@@ -180,3 +186,17 @@ def test_connections_on_the_supervisors_socket_send_without_delay():
                 assert accepted.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) == 0
                 no_delay(Transport(accepted))
                 assert accepted.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) == 1
+
+
+def broken_app():
+    """An app factory that cannot start (as when the store cannot be opened)."""
+    raise RuntimeError("the store cannot be opened")
+
+
+def test_a_server_that_cannot_start_ends_the_supervisor_with_status_3():
+    """Not a loop of restarts: the first process failing before it was ready stops `saltkg serve`."""
+    script = ("import sys, uvicorn\nfrom api.supervisor import serve\n"
+              "config = uvicorn.Config('tests.test_supervisor:broken_app', factory=True, host='127.0.0.1', "
+              f"port={free_port()}, log_level='critical')\nsys.exit(serve(config, 2))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, timeout=120)
+    assert done.returncode == 3, done.stderr.decode()[-2000:]

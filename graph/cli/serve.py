@@ -23,7 +23,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if hasattr(kg, "describe"):
         print(f"serving the graph in the {kg.describe()}", file=sys.stderr)
     protocol = import_from_string("api.server:LimitedH11Protocol")
-    grace = math.ceil(ServerSettings().query_timeout) + 5  # a request in hand may still run a query
+    grace = math.ceil(ServerSettings().query_timeout) + 2  # a request in hand may still run a query
     config = uvicorn.Config("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="info",
                             http=protocol, timeout_keep_alive=5, timeout_graceful_shutdown=grace,
                             h11_max_incomplete_event_size=protocol.max_head_bytes + 1024)
