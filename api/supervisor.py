@@ -4,8 +4,9 @@ The supervisor binds the listening socket and runs the server (uvicorn and the a
 on it. Queries run on threads of that child (api/inline.py), and a query past the time limit cannot be
 stopped there, so the child asks for a successor: the supervisor starts one, and once it is ready tells
 the old child to stop (uvicorn's graceful shutdown: no new connections, the requests it holds are
-finished), killing it after a grace period. A child that dies is replaced at once. Connections made
-meanwhile wait in the socket's backlog: none is refused. A child whose supervisor is gone stops.
+finished), killing it after a grace period. A child that dies is replaced; starts are at least
+REPLACE_EVERY seconds apart and back off after failed ones. Connections made meanwhile wait in the
+socket's backlog: none is refused. A child whose supervisor is gone stops.
 """
 
 from __future__ import annotations
