@@ -180,7 +180,7 @@ def test_connections_on_the_supervisors_socket_send_without_delay():
     with sockets.socket() as listener:  # as uvicorn's Config.bind_socket makes it
         listener.bind(("127.0.0.1", 0))
         listener.listen()
-        with sockets.create_connection(listener.getsockname()) as client:
+        with sockets.create_connection(listener.getsockname()):
             accepted, _ = listener.accept()
             with accepted:
                 assert accepted.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) == 0

@@ -11,17 +11,10 @@ import json
 import os
 import shutil
 import time
-import uuid
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
-
-try:
-    import fcntl
-except ImportError:  # not on Windows: builds there are not locked against each other
-    fcntl = None
+from typing import Iterable
 
 import pyoxigraph as ox
 from tqdm import tqdm
@@ -43,19 +36,10 @@ from graph.read.tei import is_tei
 from graph.model.volumes import import_volume
 from graph.model.validate import ValidationReport, validate_store
 from graph.model.version import bump_version
+from graph.model.workspace import BuildFailed, build_lock, open_working_store, temporary_store_path
 
 DOCUMENT_SUFFIXES = (".txt", ".xml")
 FLUSH_EVERY = 100
-
-
-class BuildFailed(Exception):
-    """The build did not produce a graph worth keeping; the previous one is untouched."""
-
-    def __init__(self, message: str, report: "BuildReport | None" = None,
-                 validation: ValidationReport | None = None):
-        super().__init__(message)
-        self.report = report
-        self.validation = validation
 
 
 @dataclass
@@ -316,62 +300,6 @@ def build_locked(settings: Settings, registry: Registry, paths: Iterable[Path], 
     return report
 
 
-LOCK_NAME = "build.lock"
-TEMPORARY_PREFIX = "store.tmp-"
-
-
-@contextmanager
-def build_lock(settings: Settings) -> Iterator[None]:
-    """Hold the build folder's lock (one build or removal at a time), first clearing the temporary
-    stores that builds killed mid-way left behind. A second build meanwhile is refused clearly."""
-    settings.build_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.build_dir / LOCK_NAME
-    with open(path, "a+", encoding="utf-8") as handle:
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise BuildFailed(f"another build is running in {settings.build_dir} (pid {holder}); "
-                                  "wait for it to finish") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            remove_stale_temporaries(settings.build_dir)
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def remove_stale_temporaries(build_dir: Path) -> list[Path]:
-    """Delete temporary stores (and staged search indexes) whose building process is gone."""
-    removed = []
-    for path in build_dir.glob(TEMPORARY_PREFIX + "*"):
-        owner = path.name[len(TEMPORARY_PREFIX):].split("-", 1)[0]
-        if owner.isdigit() and int(owner) != os.getpid() and process_alive(int(owner)):
-            continue  # a live process not taking the lock (an older saltkg) still builds there
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-        removed.append(path)
-    return removed
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def build_if_changed(settings: Settings | None = None, paths: Iterable[Path] = (), include_corpus: bool = True,
                      **options) -> tuple[BuildReport | None, str]:
     """Build only when there is no graph, or when the inputs it was built from (or those asked for) changed;
@@ -478,21 +406,6 @@ def build_into_server(settings: Settings, registry: Registry, paths: Iterable[Pa
     report.store = remote.describe()
     (settings.build_dir / "build.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     return report
-
-
-def temporary_store_path(settings: Settings) -> Path:
-    """A fresh, unused path beside the store for building into."""
-    settings.build_dir.mkdir(parents=True, exist_ok=True)
-    return settings.build_dir / f"store.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-
-
-def open_working_store(settings: Settings, temporary: Path, update: bool) -> ox.Store:
-    """A fresh store, or for updates a copy of the current one, at the temporary path."""
-    if update:
-        if not settings.store_path.exists():
-            raise BuildFailed(f"{settings.store_path}: no graph to update; run `saltkg build` first")
-        ox.Store.read_only(str(settings.store_path)).backup(str(temporary))
-    return ox.Store(str(temporary))
 
 
 def remove_documents(doc_ids: list[str], settings: Settings | None = None) -> list[str]:
