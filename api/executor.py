@@ -190,6 +190,13 @@ ERRORS = {"syntax": QuerySyntaxError, "too-large": ResultTooLarge, "not-acceptab
           "evaluation": EvaluationError}
 
 
+def answer_of(outcome: tuple) -> QueryAnswer:
+    """execute()'s ('ok', media, body) as an answer; an error outcome raised as its QueryFailed."""
+    if outcome[0] == "ok":
+        return QueryAnswer(outcome[1], outcome[2])
+    raise ERRORS[outcome[0]](outcome[1])
+
+
 class Worker:
     """One worker process and the parent's end of its pipe."""
 
@@ -251,9 +258,7 @@ class QueryPool:
                                    f"{lost.exit_code}); it is refused — it may be nested too deeply") from None
             finally:
                 self.release()
-            if outcome[0] == "ok":
-                return QueryAnswer(outcome[1], outcome[2])
-            raise ERRORS[outcome[0]](outcome[1])
+            return answer_of(outcome)
         raise EvaluationError("no query worker could be started; the query was not answered")
 
     def borrow(self) -> Worker:

@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from graph.model.remote import RemoteGraph, StoreError, StoreTimeout, StoreUnavailable
 from graph.model.search_index import build_index
 
-from .executor import ERRORS, PoolBusy, QueryAnswer, QueryFailed, QueryJob, QueryTimeout, execute
+from .executor import PoolBusy, QueryAnswer, QueryFailed, QueryJob, QueryTimeout, answer_of, execute
 
 RETRY_AFTER = 5
 UNSAFE_IN_IRI = re.compile(r"[<>\"{}|^`\\\s]")
@@ -84,9 +84,7 @@ class RemotePool:
             raise QueryTimeout(f"the query was stopped after the time limit of {self.timeout:g} s")
         if isinstance(forwarder.failure, StoreUnavailable):
             raise StoreDown(f"the store is unavailable: {forwarder.failure}")
-        if outcome[0] == "ok":
-            return QueryAnswer(outcome[1], outcome[2])
-        raise ERRORS[outcome[0]](outcome[1])
+        return answer_of(outcome)
 
     def reload(self) -> None:
         """Nothing to reopen: every query goes to the server."""

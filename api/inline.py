@@ -13,24 +13,18 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+from contextlib import contextmanager
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
-from .executor import ERRORS, WORKER_STACK_BYTES, PoolBusy, QueryAnswer, QueryJob, QueryTimeout, execute
+from .executor import WORKER_STACK_BYTES, PoolBusy, QueryAnswer, QueryJob, QueryTimeout, answer_of, execute
 
 STOP = None  # put on the job queue: one thread ends
-
-
-def answer_of(outcome: tuple) -> QueryAnswer:
-    """The worker's ('ok', media, body) as an answer; an error outcome raised as its QueryFailed."""
-    if outcome[0] == "ok":
-        return QueryAnswer(outcome[1], outcome[2])
-    raise ERRORS[outcome[0]](outcome[1])
 
 
 class InlineRunner:
@@ -78,17 +72,11 @@ class InlineRunner:
         self.refuse_when_spent()
         if not self.slots.acquire(timeout=self.queue_wait):
             raise PoolBusy(f"all {self.size} query threads are busy; try again shortly")
-        self.count_busy(+1)
-        try:
-            future: Future = Future()
-            self.jobs.put((job, future))
+        with self.submitted(job) as future:
             try:
                 outcome = future.result(timeout=self.timeout)
             except FutureTimeout:
                 outcome = self.outcome_after_limit(future)
-        finally:
-            self.count_busy(-1)
-            self.slots.release()
         return answer_of(outcome)
 
     async def run_async(self, job: QueryJob) -> QueryAnswer:
@@ -97,18 +85,24 @@ class InlineRunner:
         self.refuse_when_spent()
         if not self.slots.acquire(blocking=False):
             return await run_in_threadpool(self.run, job)
-        self.count_busy(+1)
-        try:
-            future: Future = Future()
-            self.jobs.put((job, future))
+        with self.submitted(job) as future:
             try:
                 outcome = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
             except asyncio.TimeoutError:
                 outcome = self.outcome_after_limit(future)
+        return answer_of(outcome)
+
+    @contextmanager
+    def submitted(self, job: QueryJob) -> Iterator[Future]:
+        """The job on the queue (a slot already taken), counted busy until it is answered or given up."""
+        self.count_busy(+1)
+        try:
+            future: Future = Future()
+            self.jobs.put((job, future))
+            yield future
         finally:
             self.count_busy(-1)
             self.slots.release()
-        return answer_of(outcome)
 
     def outcome_after_limit(self, future: Future) -> tuple:
         """A job at the time limit: its outcome if it has just finished; else a 503, and a job already

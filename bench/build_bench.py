@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import PROJECT, tei_volume, template_volume  # noqa: E402
+from synthetic import PROJECT, run_fresh, tei_volume, template_volume  # noqa: E402
 
 RUNNER = """
 import json, resource, sys, time
@@ -50,11 +49,7 @@ print(json.dumps({"documents": documents, "seconds": time.perf_counter() - start
 
 def measure(mode: str, volume: Path, build_dir: Path, code: Path = PROJECT) -> dict:
     """Run one measurement in a fresh interpreter (so peak memory is its own), with the code in `code`."""
-    done = subprocess.run([sys.executable, "-c", RUNNER, mode, str(volume), str(build_dir)], cwd=code,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)})
-    if done.returncode != 0:
-        raise SystemExit(f"{mode} of {volume} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_fresh(RUNNER, [mode, str(volume), str(build_dir)], code, f"{mode} of {volume}")
 
 
 def main() -> None:

@@ -137,7 +137,7 @@ def load_wrk(url: str, params_for, seconds: float, clients: int, timeout: float,
         for n in range(count):
             handle.write(f"{parts.path}?{urlencode(params_for(n))}\n")
     try:
-        done = subprocess.run([wrk_binary(), f"-t{clients}", f"-c{clients}", f"-d{seconds:g}s", f"--timeout",
+        done = subprocess.run([wrk_binary(), f"-t{clients}", f"-c{clients}", f"-d{seconds:g}s", "--timeout",
                                f"{timeout:g}s", "-s", str(HERE / "wrk_load.lua"), f"{parts.scheme}://{parts.netloc}",
                                "--", handle.name, "revalidate" if revalidate else "plain", str(clients)],
                               capture_output=True, text=True, check=True)

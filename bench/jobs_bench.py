@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import PROJECT, tei_volume, template_volume  # noqa: E402
+from synthetic import run_fresh, tei_volume, template_volume  # noqa: E402
 
 RUNNER = """
 import hashlib, json, resource, sys, time
@@ -47,11 +46,7 @@ if __name__ == "__main__":
 
 
 def measure(volume: Path, folder: Path, jobs: int) -> dict:
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(volume), str(folder), str(jobs)], cwd=PROJECT,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT)})
-    if done.returncode != 0:
-        raise SystemExit(f"--jobs {jobs} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_fresh(RUNNER, [str(volume), str(folder), str(jobs)], what=f"--jobs {jobs}")
 
 
 def main() -> None:

@@ -9,8 +9,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -127,3 +131,13 @@ def negotiation_graph(documents: int, out: Path, seed: int = 7, closure=lambda i
                 quad(event, "http://www.w3.org/ns/prov#wasDerivedFrom", f"<{passage}>", graph)
                 quad(event, "http://purl.org/dc/terms/source", f"<{doc}>", graph)
     return written
+
+
+def run_fresh(runner: str, arguments: list[str], code: Path = PROJECT, what: str = "the run") -> dict:
+    """Run `runner` in a fresh interpreter (so its peak memory and CPU are its own) with the code in `code`;
+    the JSON of its last line."""
+    done = subprocess.run([sys.executable, "-c", runner, *arguments], cwd=code, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(code)})
+    if done.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])

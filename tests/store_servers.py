@@ -39,7 +39,29 @@ def oxigraph_binary() -> str:
     return found
 
 
-class OxigraphServer:
+class ServerProcess:
+    """A store server run as a child process: killed outright, or stopped (and killed if it lingers).
+    Killed, Oxigraph loses nothing committed; Virtuoso rolls its transaction log forward on restart."""
+
+    process: subprocess.Popen | None = None
+    stop_seconds = 10.0
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to finish what it was doing."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=self.stop_seconds)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class OxigraphServer(ServerProcess):
     """`oxigraph serve` over a folder; can be killed and restarted on the same data and port."""
 
     def __init__(self, folder: Path):
@@ -58,19 +80,6 @@ class OxigraphServer:
                    == 200, 30, "oxigraph serve", self.process)
         return self
 
-    def kill(self) -> None:
-        """SIGKILL: no chance to finish what it was doing."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 VIRTUOSO_INI = """[Database]
@@ -137,10 +146,11 @@ def virtuoso_binary() -> str:
     return found
 
 
-class VirtuosoServer:
+class VirtuosoServer(ServerProcess):
     """A private Virtuoso instance (own virtuoso.ini, database and ports) in a temporary folder."""
 
     password = "dba"
+    stop_seconds = 30.0
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -160,17 +170,3 @@ class VirtuosoServer:
                    == 200, 120, "virtuoso-t", self.process)
         return self
 
-    def kill(self) -> None:
-        """SIGKILL: what was not committed is lost; started again, it rolls its transaction log forward."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
