@@ -14,12 +14,12 @@ its own cache: each checks the version file on every request, so none can serve 
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_plus
-
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from .query_string import unquote_plus
 
 if TYPE_CHECKING:
     from .services import Services

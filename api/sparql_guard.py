@@ -220,16 +220,19 @@ def without_comment_lines(sparql: str) -> str | None:
 @lru_cache(maxsize=1024)
 def has_dataset_clause(sparql: str) -> bool:
     """True when a query names its own dataset with FROM or FROM NAMED (keywords are only read as written,
-    so a text without the letters 'from' in any case outside comment lines is not lexed)."""
+    so a text without the letters 'from' in any case outside comment lines is not lexed). Without long
+    strings no token spans lines, so only the lines holding 'from' are lexed, each on its own."""
     if "from" not in sparql.lower():
         return False
     code = without_comment_lines(sparql)
-    if code is not None and "from" not in code.lower():
-        return False
-    for match in TOKEN.finditer(sparql):
-        if match.lastgroup == "name" and match.group().upper() == "FROM":
-            return True
-    return False
+    if code is None:
+        return any(is_from(match) for match in TOKEN.finditer(sparql))
+    return any(is_from(match) for line in LINE_END.split(code) if "from" in line.lower()
+               for match in TOKEN.finditer(line))
+
+
+def is_from(match: re.Match) -> bool:
+    return match.lastgroup == "name" and match.group().upper() == "FROM"
 
 
 MAX_NESTING = 100  # brackets: ( [ { open at once

@@ -1,8 +1,11 @@
 """HTTP throughput and latency under bounded concurrent load on loopback, side by side:
 
-- saltkg: the full endpoint (`saltkg serve`: worker processes with time limits, guards, content
+- saltkg: the full endpoint (`saltkg serve`: query threads with time limits, guards, content
   negotiation, CORS, access logging, ETags and the result cache);
-- bare: a FastAPI sync handler calling pyoxigraph directly (bench/servers/bare.py) — the baseline;
+- bare: a FastAPI sync handler calling pyoxigraph directly (bench/servers/bare.py) — the baseline, run
+  as the issue that set the targets measured it: uvicorn's h11 parser on asyncio's loop;
+- bare-uvloop: the same handler on the httptools parser and uvloop, which `saltkg serve` uses (uvicorn
+  picks them when installed): what a bare handler gains from them alone;
 - oxigraph-server: Oxigraph's own Rust server (`oxigraph serve-read-only`, PyPI `oxigraph`, which
   `make bench` installs into .venv-bench only), what a user who only wants SPARQL would run instead;
 - rdflib-endpoint on the same graph, with --rdflib-endpoint (slow; `make bench` installs it).
@@ -257,7 +260,13 @@ def start_servers(store_path: Path, nquads: Path, with_rdflib_endpoint: bool) ->
                                                 {"SALTKG_BUILD": str(store_path.parent)}, port))
     port = free_port()
     servers["bare"] = (port, "/sparql", start([sys.executable, "-m", "uvicorn", "--app-dir", str(HERE / "servers"),
-                                               "bare:app", "--port", str(port), "--log-level", "warning"],
+                                               "bare:app", "--port", str(port), "--log-level", "warning",
+                                               "--http", "h11", "--loop", "asyncio"],
+                                              {"BENCH_STORE": str(store_path)}, port))
+    port = free_port()
+    servers["bare-uvloop"] = (port, "/sparql", start([sys.executable, "-m", "uvicorn", "--app-dir", str(HERE / "servers"),
+                                                      "bare:app", "--port", str(port), "--log-level", "warning",
+                                                      "--http", "httptools", "--loop", "uvloop"],
                                               {"BENCH_STORE": str(store_path)}, port))
     binary = oxigraph_binary()
     if binary:
@@ -285,7 +294,7 @@ def show(documents: int, name: str, request: str, result: dict) -> None:
 def ratios(request: str, results: dict) -> None:
     ours = results[("saltkg", request)]["rps"]
     line = f"{'':>6} {'ratios':16} {request:30} saltkg/bare {ours / results[('bare', request)]['rps']:.2f}"
-    for other in ("oxigraph-server", "rdflib-endpoint"):
+    for other in ("bare-uvloop", "oxigraph-server", "rdflib-endpoint"):
         if (other, request) in results and results[(other, request)]["rps"]:
             line += f"   saltkg/{other} {ours / results[(other, request)]['rps']:.2f}"
     print(line, flush=True)
@@ -339,7 +348,7 @@ def main() -> None:
             try:
                 for request, kind, params_for, _ in rows:
                     for name, (port, sparql_path, _) in servers.items():
-                        if kind == "issues" and name not in ("saltkg", "bare"):
+                        if kind == "issues" and name not in ("saltkg", "bare", "bare-uvloop"):
                             continue
                         if name == "rdflib-endpoint" and "unresolved" in request and documents > args.rdflib_unresolved_max:
                             continue

@@ -1,15 +1,18 @@
 """The shortcuts on the cold /sparql path give the same verdicts as the full checks: the complexity
-limits, the FROM detection and the NOW()/RAND() detection of the result cache (hypothesis compares
-them with the lexer-based and decode-everything forms on generated texts)."""
+limits, the FROM detection, the NOW()/RAND() detection of the result cache and the query-string decoding
+(hypothesis compares them with the lexer-based, decode-everything and Starlette forms on generated texts)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote, quote_plus, unquote_plus
+from urllib.parse import quote, quote_plus, unquote_plus, urlencode
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from starlette.datastructures import QueryParams
+
 from api.cache import VOLATILE, volatile
+from api.query_string import parse
 from api.sparql_guard import TooComplex, check_complexity, check_lexed_complexity, has_dataset_clause, iter_tokens
 
 PIECES = ["SELECT * WHERE { ?s ?p ?o }", "FROM <http://a/g>", "from named <http://a/h>", "# from a comment\n",
@@ -62,3 +65,12 @@ def test_examples():
     assert has_dataset_clause("# x\nSELECT * FROM <http://a/g> { ?s ?p ?o }")
     assert volatile(b"query=SELECT+(%4E%4F%57()+AS+%3Ft)+{}")  # letters percent-encoded
     assert not volatile(b"query=SELECT+%3Fknown+{}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=60)), max_size=4),
+       st.text(alphabet="%+&=;#ab2F\\\u00e9 \x00", max_size=40))
+def test_query_string_decoding_agrees_with_starlette(pairs, raw):
+    """Encoded pairs (any Unicode) and raw strings with stray escapes, separators and non-ASCII bytes."""
+    for query_string in (urlencode(pairs).encode(), raw.encode("utf-8"), raw.encode("latin-1", "replace")):
+        assert parse(query_string) == QueryParams(query_string).multi_items()

@@ -20,12 +20,13 @@ from .conftest import free_port
 HEADER_TIMEOUT = 1.5
 
 
-@pytest.fixture(scope="module")
-def server(built_seed):
-    """`saltkg serve` with a short head deadline, on a free loopback port."""
+@pytest.fixture(scope="module", params=["httptools", "h11"])
+def server(built_seed, request):
+    """`saltkg serve` with a short head deadline, on a free loopback port, with each HTTP parser."""
     port = free_port()
     env = {**os.environ, "SALTKG_BUILD": str(built_seed.build_dir), "SALTKG_DATA": str(built_seed.data_dir),
-           "SALTKG_HEADER_TIMEOUT": str(HEADER_TIMEOUT), "SALTKG_QUERY_WORKERS": "1"}
+           "SALTKG_HEADER_TIMEOUT": str(HEADER_TIMEOUT), "SALTKG_QUERY_WORKERS": "1",
+           "SALTKG_HTTP_PARSER": request.param}
     process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port)], env=env,
                                cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -98,3 +99,59 @@ def test_ordinary_requests_and_large_posts_still_work(server):
                                                                 "Accept": "application/sparql-results+json"})
         assert answer.status_code == 200 and answer.json()["boolean"] is True
         assert client.head("/sparql").status_code == 200
+
+
+def test_keep_alive_and_pipelined_requests_are_answered_in_order(server):
+    """Two requests sent in one write on one connection (pipelining), then a third on the same connection
+    after a pause longer than the head deadline's start: each answered, none cut off as a slow head."""
+    ask = b"GET /sparql?query=ASK%7B%3Fs%3Fp%3Fo%7D HTTP/1.1\r\nHost: localhost\r\nAccept: application/sparql-results+json\r\n\r\n"
+    missing = b"GET /no/such/page HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        connection.sendall(ask + missing)
+        received = read_answers(connection, 2)
+        assert [line.split(b" ")[1] for line in received] == [b"200", b"404"], received
+        time.sleep(HEADER_TIMEOUT / 2)
+        connection.sendall(ask)
+        assert read_answers(connection, 1)[0].startswith(b"HTTP/1.1 200")
+
+
+def read_answers(connection: socket.socket, count: int) -> list[bytes]:
+    """The status lines of `count` answers read from a kept-alive connection (bodies by content-length)."""
+    buffer, lines = b"", []
+    while len(lines) < count:
+        while b"\r\n\r\n" not in buffer:
+            chunk = connection.recv(65536)
+            assert chunk, f"connection closed after {len(lines)} answers"
+            buffer += chunk
+        head, buffer = buffer.split(b"\r\n\r\n", 1)
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+        while len(buffer) < length:
+            buffer += connection.recv(65536)
+        buffer = buffer[length:]
+        lines.append(head.split(b"\r\n")[0])
+    return lines
+
+
+def test_an_unknown_http_parser_is_refused_clearly(built_seed):
+    env = {**os.environ, "SALTKG_BUILD": str(built_seed.build_dir), "SALTKG_HTTP_PARSER": "fast"}
+    done = subprocess.run([sys.executable, "-m", "graph.cli", "serve", "--port", str(free_port())], env=env,
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "SALTKG_HTTP_PARSER must be httptools or h11" in done.stderr
+
+
+@pytest.mark.parametrize("status", [200, 304, 404, 503, 599])
+def test_access_lines_are_uvicorns_word_for_word(status):
+    """The access log is kept: the plain formatter writes exactly uvicorn's line (colours off)."""
+    import logging
+    import logging.config
+
+    from uvicorn.logging import AccessFormatter
+
+    from api.server import PlainAccessFormatter, log_config
+    config = log_config()
+    fmt = config["formatters"]["access"]["fmt"]
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", "/sparql?query=ASK%7B%7D", "1.1", status), None)
+    plain = PlainAccessFormatter(fmt, use_colors=False).format(record)
+    assert plain == AccessFormatter(fmt, use_colors=False).format(record)
+    assert config["formatters"]["access"]["()"] == "api.server.PlainAccessFormatter"
