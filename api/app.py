@@ -100,6 +100,7 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        services.read_ahead()
         yield
         services.close()
 

@@ -127,6 +127,7 @@ def issues(request: Request, unresolved_on: str | None = Query(None, description
     if browser(request):
         return unresolved_page(services, request, answer)
     body = answer.to_json()
+    citer(services).read_ahead(p["document"] for issue in body["issues"] for p in issue["positions"])
     opened = [{**issue, "positions": [cited(services, p) for p in issue["positions"]]} for issue in body.pop("issues")]
     return page(request, opened, limit, offset, **body)
 

@@ -9,6 +9,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from graph.ask import negotiations
 from graph.ask.search import SearchIndex
 from graph.model.search_index import build_index
 from graph.model.remote import RemoteGraph, followed_by, version_update
@@ -150,6 +151,11 @@ class Services:
         """How queries run here (threads of this process, worker processes or a store server)."""
         summary = getattr(self.pool, "summary", None)
         return {"process": os.getpid(), **(summary() if summary else {"mode": "store server"})}
+
+    def read_ahead(self) -> None:
+        """What every status answer reads (negotiations, chronologies), read at start for the embedded store."""
+        if self.replica is None:
+            negotiations.read_ahead(self.kg)
 
     def close(self) -> None:
         self.pool.close()

@@ -80,3 +80,16 @@ def test_json_answers_carry_the_citation(client):
     assert all(m["citation"].startswith(VOLUME) for m in document["mentions"])
     timeline = client.get("/issues/mobile-icbms/timeline").json()["items"]
     assert any(t["citation"] and "doc. 247, para. 2" in t["citation"] for t in timeline)
+
+
+def test_documents_read_ahead_in_one_query_are_read_as_one_by_one(citer):
+    kg = citer.kg
+    documents = [row["d"] for row in kg.select(
+        "SELECT ?d WHERE { ?d a <https://w3id.org/salt-kg/ontology#Document> }")]
+    assert len(documents) >= 2
+    asked = documents + ["https://w3id.org/salt-kg/document/no-such-document"]
+    ahead = Citer(kg)
+    ahead.read_ahead(asked)
+    one_by_one = Citer(kg)
+    assert {iri: ahead.documents[iri] for iri in asked} == {iri: one_by_one.document(iri) for iri in asked}
+    assert ahead.documents[asked[-1]] is None

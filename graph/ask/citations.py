@@ -138,16 +138,27 @@ class Citer:
             OPTIONAL {{ {term(iri, 'iri')} schema:url ?url }}
             OPTIONAL {{ {term(iri, 'iri')} salt:text ?text }}
         }} LIMIT 1""")
-        if not rows:
-            return None
-        row = rows[0]
-        volume_id, number = row["volumeId"], row["number"]
-        found = DOCUMENT_ID.match(row["id"] or iri.rsplit("/", 1)[-1])
-        if found:
-            volume_id = volume_id or found.group(1)
-            number = number or found.group(2)
-        return DocumentInfo(iri, int(number) if number else None, volume_short(volume_id, row["volumeLabel"]),
-                            row["url"], structure_of(iri, row["text"]))
+        return info_of(iri, rows[0]) if rows else None
+
+    def read_ahead(self, iris) -> None:
+        """Read the documents not yet remembered in one query (before citing a list of passages)."""
+        missing = sorted({iri for iri in iris if iri and iri not in self.documents})
+        if len(missing) < 2:
+            return
+        first: dict[str, dict] = {}
+        for row in self.kg.select(f"""{PREFIXES}SELECT ?doc ?id ?number ?volumeId ?volumeLabel ?url ?text WHERE {{
+            VALUES ?doc {{ {" ".join(term(iri, "iri") for iri in missing)} }}
+            ?doc a salt:Document .
+            OPTIONAL {{ ?doc dcterms:identifier ?id }}
+            OPTIONAL {{ ?doc salt:documentNumber ?number }}
+            OPTIONAL {{ ?doc salt:inVolume ?volume .
+                       OPTIONAL {{ ?volume dcterms:identifier ?volumeId }} OPTIONAL {{ ?volume rdfs:label ?volumeLabel }} }}
+            OPTIONAL {{ ?doc schema:url ?url }}
+            OPTIONAL {{ ?doc salt:text ?text }}
+        }}"""):
+            first.setdefault(row["doc"], row)
+        for iri in missing:
+            self.documents[iri] = info_of(iri, first[iri]) if iri in first else None
 
     def cite(self, document: str | None, start: int | None = None, end: int | None = None) -> Citation | None:
         """The citation of a document, or of a passage of it when offsets are given."""
@@ -166,6 +177,17 @@ class Citer:
         """Just the citation text (None for an unknown document)."""
         found = self.cite(document, start, end)
         return found.text if found else None
+
+
+def info_of(iri: str, row: dict) -> DocumentInfo:
+    """A document's citation data from its row (identifier, number, volume, URL, text)."""
+    volume_id, number = row["volumeId"], row["number"]
+    found = DOCUMENT_ID.match(row["id"] or iri.rsplit("/", 1)[-1])
+    if found:
+        volume_id = volume_id or found.group(1)
+        number = number or found.group(2)
+    return DocumentInfo(iri, int(number) if number else None, volume_short(volume_id, row["volumeLabel"]),
+                        row["url"], structure_of(iri, row["text"]))
 
 
 def structure_of(iri: str, text: str | None) -> FrusDocument | None:

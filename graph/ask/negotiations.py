@@ -142,6 +142,13 @@ def chronology(kg: KnowledgeGraph, negotiation: Negotiation) -> list[ChronologyE
     return cache[negotiation.iri]
 
 
+def read_ahead(kg: KnowledgeGraph) -> None:
+    """Read every negotiation and its chronology now (a server starting), so that the first answers
+    scoped by a negotiation do not each read them at once."""
+    for negotiation in negotiations(kg).values():
+        chronology(kg, negotiation)
+
+
 def read_chronology(kg: KnowledgeGraph, negotiation: Negotiation) -> list[ChronologyEvent]:
     events: dict[str, ChronologyEvent] = {}
     for row in kg.select(bind(CHRONOLOGY, {"negotiation": iri(negotiation.iri)})):

@@ -185,16 +185,24 @@ def mark_narrower(kg: KnowledgeGraph, issues) -> None:
     """A position listed under a broader issue than the one its passage names says so ('via narrower
     issue'): each stance is shown once under its own issue, and only through it under broader ones."""
     positions = [(issue, p) for issue in issues for p in issue.positions]
-    events = sorted({p.event for _, p in positions})
-    if not events:
-        return
-    named: dict[str, set[str]] = {}
-    for row in kg.select(CONCERNS % " ".join(f"<{e}>" for e in events)):
-        named.setdefault(row["event"], set()).add(row["issue"])
+    named = concerned_issues(kg, {p.event for _, p in positions})
     for issue, position in positions:
         concerns = named.get(position.event, set())
         if concerns and issue.issue not in concerns:
             position.via = sorted(concerns)
+
+
+def concerned_issues(kg: KnowledgeGraph, events: set[str]) -> dict[str, set[str]]:
+    """The issues each event concerns, remembered per opened graph (answers on nearby days cite the same
+    positions); only events not seen before are looked up."""
+    known: dict[str, set[str]] = kg.__dict__.setdefault("_concerns", {})
+    missing = sorted(events - known.keys())
+    if missing:
+        found: dict[str, set[str]] = {event: set() for event in missing}
+        for row in kg.select(CONCERNS % " ".join(f"<{e}>" for e in missing)):
+            found[row["event"]].add(row["issue"])
+        known.update(found)
+    return {event: known[event] for event in events}
 
 
 def not_begun_note(scope: Negotiation, day: date) -> str:
