@@ -4,6 +4,7 @@ limits, the FROM detection, the NOW()/RAND() detection of the result cache and t
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, quote_plus, unquote_plus, urlencode
 
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from starlette.datastructures import QueryParams
 
-from api.cache import VOLATILE, volatile
+from api.cache import UNICODE_FOLDS, VOLATILE, VOLATILE_NAMES, asks_volatile, volatile
 from api.query_string import parse
 from api.sparql_guard import TooComplex, check_complexity, check_lexed_complexity, has_dataset_clause, iter_tokens
 
@@ -55,6 +56,19 @@ def test_volatile_shortcut_agrees_with_decoding_everything(text, encode):
     query_string = ("query=" + encode(text)).encode("latin-1")
     expected = VOLATILE.search(unquote_plus(query_string.decode("latin-1"))) is not None
     assert volatile(query_string) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["now", "NOW", "rand", "Uuid", "struuid", "STRUUID", "bnode", "xnow", "_rand",
+                                 "str", "(", " ", "\n", "#c", "\r", "é", "\u017f", "ı", "İ", "…", "1", "?x", ".", "\t", "uuid"]),
+                max_size=30).map("".join))
+def test_volatile_names_found_as_the_regex_finds_them(text):
+    assert asks_volatile(text) == (VOLATILE.search(text) is not None)
+
+
+def test_the_non_ascii_characters_the_names_match_ignoring_case_are_known():
+    letters = re.compile("[" + "".join(sorted(set("".join(VOLATILE_NAMES + ("str",))))) + "]", re.I)
+    assert {c for c in map(chr, range(0x80, 0x110000)) if letters.fullmatch(c)} == UNICODE_FOLDS
 
 
 def test_examples():
