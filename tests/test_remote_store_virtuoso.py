@@ -104,6 +104,23 @@ def test_the_document_and_person_pages_are_identical(virtuoso, embedded, tmp_pat
             assert (pages[0].status_code, pages[0].content) == (pages[1].status_code, pages[1].content), path
 
 
+VIEWS = ("/people/kissinger/connections", "/people/smith-gerard/connections", "/view/network",
+         "/view/entity/person/kissinger", "/view/entity/issue/mobile-icbms", "/view/document/frus1969-76v14-d247",
+         "/analysis/central", "/analysis/components", "/export/network.graphml")
+
+
+def test_connections_and_network_views_are_identical(virtuoso, embedded, tmp_path):
+    """A person's connections (a UNION of branches, each naming its relation first) and the network views
+    (values chosen by MIN, nodes and edges in IRI order), as JSON and as pages."""
+    with client_over(virtuoso.url, tmp_path / "replica") as a, \
+            client_over(None, tmp_path / "local", embedded.store_path) as b:
+        for path in VIEWS:
+            for accept in ("application/json", "text/html"):
+                pages = [c.get(path, headers={"Accept": accept}) for c in (a, b)]
+                assert pages[0].status_code == 200, (path, accept)
+                assert pages[0].content == pages[1].content, (path, accept)
+
+
 def test_linked_data_pages_and_sparql_answers_are_identical(virtuoso, embedded, tmp_path):
     with client_over(virtuoso.url, tmp_path / "replica") as remote, \
             client_over(None, tmp_path / "local", embedded.store_path) as local:

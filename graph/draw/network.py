@@ -17,7 +17,7 @@ import networkx as nx
 
 from graph.ask import status
 from graph.ask.citations import Citer
-from graph.ask.negotiations import UnknownNegotiation, resolve  # noqa: F401 - raised by project
+from graph.ask.negotiations import UnknownNegotiation, primary_type, resolve  # noqa: F401 - raised by project
 from graph.ask.browse import PREFIXES
 from graph.namespaces import PREFIXES as NAMESPACES
 from graph.model.store import KnowledgeGraph
@@ -31,8 +31,8 @@ RELATIONS = {
     "salt:closesIssue": "closes",
 }
 NODES = f"""{PREFIXES}
-SELECT ?node ?kind (SAMPLE(?name) AS ?label) (SAMPLE(?when) AS ?date) (MIN(?from) AS ?earliest)
-       (MAX(?until) AS ?latest) (SAMPLE(?eventType) AS ?type) WHERE {{
+SELECT ?node ?kind (MIN(STR(?name)) AS ?label) (MIN(STR(?when)) AS ?date) (MIN(?from) AS ?earliest)
+       (MAX(?until) AS ?latest) (GROUP_CONCAT(DISTINCT ?eventType; separator=" ") AS ?types) WHERE {{
   {{ ?node a foaf:Person . BIND ("person" AS ?kind) }}
   UNION {{ ?node a salt:Delegation . BIND ("delegation" AS ?kind) }}
   UNION {{ ?node a foaf:Organization . MINUS {{ ?node a salt:Delegation }} BIND ("organization" AS ?kind) }}
@@ -53,7 +53,7 @@ SELECT DISTINCT ?source ?relation ?target WHERE {{
   ?source ?relation ?target . FILTER (isIRI(?target))
 }}"""
 QUOTES = f"""{PREFIXES}
-SELECT ?node (SAMPLE(?passage) AS ?source) (SAMPLE(?cited) AS ?citation) WHERE {{
+SELECT ?node (MIN(STR(?passage)) AS ?source) (MIN(STR(?cited)) AS ?citation) WHERE {{
   {{ ?node prov:wasDerivedFrom ?passage . ?passage oa:exact ?exact . FILTER (STRLEN(?exact) > 12) }}
   UNION {{ ?passage salt:refersTo ?node ; oa:exact ?exact . FILTER (STRLEN(?exact) > 12) }}
   UNION {{ ?node dcterms:bibliographicCitation ?cited }}
@@ -96,17 +96,19 @@ def scoped(graph: nx.MultiDiGraph, kg: KnowledgeGraph, negotiation: str | None =
 
 
 def project_all(kg: KnowledgeGraph) -> nx.MultiDiGraph:
-    """Every resource of a drawn kind, whatever its negotiation."""
+    """Every resource of a drawn kind, whatever its negotiation. Nodes and edges are added in IRI order
+    and each value chosen by the smallest (MIN, not SAMPLE): the same network from any store."""
     graph = nx.MultiDiGraph()
-    for row in kg.select(NODES):
+    for row in sorted(kg.select(NODES), key=lambda r: r["node"]):
         earliest = row["earliest"] or row["date"]
         latest = row["latest"] or row["date"] or earliest
+        types = (row["types"] or "").split()  # GROUP_CONCAT's order is the store's; empty may be unbound
         graph.add_node(row["node"], kind=row["kind"], label=row["label"] or short(row["node"]),
-                       date=row["date"], earliest=earliest, latest=latest, type=row["type"] or row["kind"],
-                       quote=None, citation=None, status=None)
+                       date=row["date"], earliest=earliest, latest=latest,
+                       type=primary_type(types) if types else row["kind"], quote=None, citation=None, status=None)
     add_quotes(graph, kg)
     curie_of = {expand(c): c for c in RELATIONS}
-    for row in kg.select(EDGES):
+    for row in sorted(kg.select(EDGES), key=lambda r: (r["source"], r["relation"], r["target"])):
         if row["source"] in graph and row["target"] in graph and row["source"] != row["target"]:
             relation = RELATIONS[curie_of[row["relation"]]]
             graph.add_edge(row["source"], row["target"], key=relation, relation=relation)
