@@ -37,12 +37,26 @@ def no_delay(transport) -> None:
 
 
 class HeadLimits:
-    """The head deadline and size limit, for a uvicorn protocol class that says when it is reading a
-    request head (`reading_head`) and calls `head_done()` once a head is parsed."""
+    """The head deadline and size limit, mixed in before a uvicorn protocol class that says when it is
+    reading a request head (`reading_head`) and calls `head_done()` once a head is parsed."""
 
     settings = ServerSettings()
     header_timeout: float = settings.header_timeout
     max_head_bytes: int = settings.max_header_bytes
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        no_delay(transport)
+        self.arm_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.disarm_head_timer()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def eof_received(self) -> bool | None:
+        if self.refused:
+            self.transport.close()
+        return super().eof_received()  # type: ignore[misc]
 
     def init_limits(self) -> None:
         self.head = bytearray()
@@ -142,26 +156,12 @@ class LimitedH11Protocol(HeadLimits, H11Protocol):
     def unparsed_head(self) -> bool:
         return bool(self.conn.trailing_data[0])
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        no_delay(transport)
-        self.arm_head_timer()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.disarm_head_timer()
-        super().connection_lost(exc)
-
     def data_received(self, data: bytes) -> None:
         if self.refused or not self.check_head(data):
             return  # refused: the answer is sent, the rest of the request is not read
         super().data_received(data)
         if self.conn.their_state is not h11.IDLE:
             self.head_done()
-
-    def eof_received(self) -> bool | None:
-        if self.refused:
-            self.transport.close()
-        return super().eof_received()
 
 
 try:  # httptools (a C parser) is a dependency; the h11 protocol serves where it cannot be imported
@@ -184,15 +184,6 @@ if HttpToolsProtocol is not None:
         def responding(self) -> bool:
             return self.cycle is not None and not self.cycle.response_complete
 
-        def connection_made(self, transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            no_delay(transport)
-            self.arm_head_timer()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self.disarm_head_timer()
-            super().connection_lost(exc)
-
         def data_received(self, data: bytes) -> None:
             if self.refused or not self.check_head(data):
                 return
@@ -206,11 +197,6 @@ if HttpToolsProtocol is not None:
         def on_message_complete(self) -> None:
             self.in_head = True  # what comes next on this connection is another request's head
             super().on_message_complete()
-
-        def eof_received(self) -> None:
-            if self.refused:
-                self.transport.close()
-            super().eof_received()
 else:  # pragma: no cover
     LimitedHttpToolsProtocol = None
 

@@ -30,11 +30,12 @@ def query_runner(settings: ServerSettings) -> QueryPool | InlineRunner:
     """Threads of this process when a supervisor can replace it (`saltkg serve`), else worker processes."""
     if settings.query_isolation == "inline":
         if supervisor.supervised():
-            return InlineRunner(settings.store, settings.query_concurrency(threads=True), settings.query_timeout, settings.queue_wait,
-                                retire=supervisor.request_replacement)
+            return InlineRunner(settings.store, settings.query_concurrency(threads=True), settings.query_timeout,
+                                settings.queue_wait, retire=supervisor.request_replacement)
         logger.warning("SALTKG_QUERY_ISOLATION=inline needs the supervisor of `saltkg serve`; "
                        "queries run in worker processes")
-    return QueryPool(settings.store, settings.query_concurrency(threads=False), settings.query_timeout, settings.queue_wait)
+    return QueryPool(settings.store, settings.query_concurrency(threads=False), settings.query_timeout,
+                     settings.queue_wait)
 
 
 def services_of(request) -> "Services":
@@ -69,7 +70,8 @@ class Services:
         """Read a store server: queries forwarded, the search index built here from the store."""
         from .forwarding import RemotePool, ReplicaState
         self.kg = RemoteGraph.open(settings.store_url, timeout=settings.query_timeout, base_iri=settings.graph.base_iri)
-        self.pool = RemotePool(self.kg, settings.query_concurrency(threads=False), settings.query_timeout, settings.queue_wait)
+        self.pool = RemotePool(self.kg, settings.query_concurrency(threads=False), settings.query_timeout,
+                               settings.queue_wait)
         self.replica = ReplicaState(self.kg, settings.graph.build_dir / "replica", settings.store_check_seconds)
         self.replica.refresh()
 

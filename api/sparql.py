@@ -31,7 +31,6 @@ from .sparql_guard import (ForbiddenService, TooComplex, check_complexity, check
                            is_update)
 
 
-
 class RequestOnlyRoute(APIRoute):
     """A route whose endpoint takes the request alone and reads its parameters itself (declared for OpenAPI
     with openapi_extra): called directly, without FastAPI's parameter solving, which would decode the

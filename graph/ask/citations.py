@@ -129,25 +129,19 @@ class Citer:
         return self.documents[iri]
 
     def read(self, iri: str) -> DocumentInfo | None:
-        rows = self.kg.select(f"""{PREFIXES}SELECT ?id ?number ?volumeId ?volumeLabel ?url ?text WHERE {{
-            {term(iri, 'iri')} a salt:Document .
-            OPTIONAL {{ {term(iri, 'iri')} dcterms:identifier ?id }}
-            OPTIONAL {{ {term(iri, 'iri')} salt:documentNumber ?number }}
-            OPTIONAL {{ {term(iri, 'iri')} salt:inVolume ?volume .
-                       OPTIONAL {{ ?volume dcterms:identifier ?volumeId }} OPTIONAL {{ ?volume rdfs:label ?volumeLabel }} }}
-            OPTIONAL {{ {term(iri, 'iri')} schema:url ?url }}
-            OPTIONAL {{ {term(iri, 'iri')} salt:text ?text }}
-        }} LIMIT 1""")
-        return info_of(iri, rows[0]) if rows else None
+        return self.read_many([iri])[iri]
 
     def read_ahead(self, iris) -> None:
         """Read the documents not yet remembered in one query (before citing a list of passages)."""
-        missing = sorted({iri for iri in iris if iri and iri not in self.documents})
-        if len(missing) < 2:
-            return
+        missing = {iri for iri in iris if iri and iri not in self.documents}
+        if len(missing) > 1:
+            self.documents.update(self.read_many(sorted(missing)))
+
+    def read_many(self, iris: list[str]) -> dict[str, DocumentInfo | None]:
+        """The citation data of documents (None for an IRI that is no document), from one query."""
         first: dict[str, dict] = {}
         for row in self.kg.select(f"""{PREFIXES}SELECT ?doc ?id ?number ?volumeId ?volumeLabel ?url ?text WHERE {{
-            VALUES ?doc {{ {" ".join(term(iri, "iri") for iri in missing)} }}
+            VALUES ?doc {{ {" ".join(term(iri, "iri") for iri in iris)} }}
             ?doc a salt:Document .
             OPTIONAL {{ ?doc dcterms:identifier ?id }}
             OPTIONAL {{ ?doc salt:documentNumber ?number }}
@@ -157,8 +151,7 @@ class Citer:
             OPTIONAL {{ ?doc salt:text ?text }}
         }}"""):
             first.setdefault(row["doc"], row)
-        for iri in missing:
-            self.documents[iri] = info_of(iri, first[iri]) if iri in first else None
+        return {iri: info_of(iri, first[iri]) if iri in first else None for iri in iris}
 
     def cite(self, document: str | None, start: int | None = None, end: int | None = None) -> Citation | None:
         """The citation of a document, or of a passage of it when offsets are given."""
