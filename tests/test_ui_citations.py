@@ -93,3 +93,13 @@ def test_documents_read_ahead_in_one_query_are_read_as_one_by_one(citer):
     one_by_one = Citer(kg)
     assert {iri: ahead.documents[iri] for iri in asked} == {iri: one_by_one.document(iri) for iri in asked}
     assert ahead.documents[asked[-1]] is None
+
+
+def test_the_citer_remembers_a_bounded_number_of_documents(citer):
+    kg = citer.kg
+    documents = [row["d"] for row in kg.select(
+        "SELECT ?d WHERE { ?d a <https://w3id.org/salt-kg/ontology#Document> } ORDER BY ?d")]
+    small = Citer(kg, remember=2)
+    cited = [small.text_of(iri) for iri in documents + documents[:1]]
+    assert list(small.documents) == [documents[-1], documents[0]]
+    assert cited == [Citer(kg).text_of(iri) for iri in documents + documents[:1]]

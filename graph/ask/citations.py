@@ -9,6 +9,8 @@ The REST answers, the pages and the tooltips all use `Citer`, so the form is the
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,26 +118,42 @@ def place_of(doc: FrusDocument, start: int, end: int | None = None) -> str | Non
 
 
 class Citer:
-    """Cites documents and passages of one store; remembers each document it has read."""
+    """Cites documents and passages of one store; remembers the documents it has read most recently
+    (up to `remember`, each with its text read into paragraphs and footnotes), so that a large corpus
+    served for long does not end up held in memory whole."""
 
-    def __init__(self, kg: KnowledgeGraph):
+    def __init__(self, kg: KnowledgeGraph, remember: int = 2048):
         self.kg = kg
-        self.documents: dict[str, DocumentInfo | None] = {}
+        self.remember = remember
+        self.documents: OrderedDict[str, DocumentInfo | None] = OrderedDict()
+        self.lock = threading.Lock()  # the API cites from several threads
 
     def document(self, iri: str) -> DocumentInfo | None:
         """The citation data of a document, or None when the graph has no such document."""
-        if iri not in self.documents:
-            self.documents[iri] = self.read(iri)
-        return self.documents[iri]
+        with self.lock:
+            if iri in self.documents:
+                self.documents.move_to_end(iri)
+                return self.documents[iri]
+        info = self.read(iri)
+        self.keep({iri: info})
+        return info
+
+    def keep(self, found: dict[str, DocumentInfo | None]) -> None:
+        """Remember documents read, forgetting the least recently used beyond `remember`."""
+        with self.lock:
+            self.documents.update(found)
+            while len(self.documents) > self.remember:
+                self.documents.popitem(last=False)
 
     def read(self, iri: str) -> DocumentInfo | None:
         return self.read_many([iri])[iri]
 
     def read_ahead(self, iris) -> None:
         """Read the documents not yet remembered in one query (before citing a list of passages)."""
-        missing = {iri for iri in iris if iri and iri not in self.documents}
+        with self.lock:
+            missing = {iri for iri in iris if iri and iri not in self.documents}
         if len(missing) > 1:
-            self.documents.update(self.read_many(sorted(missing)))
+            self.keep(self.read_many(sorted(missing)))
 
     def read_many(self, iris: list[str]) -> dict[str, DocumentInfo | None]:
         """The citation data of documents (None for an IRI that is no document), from one query."""
