@@ -31,7 +31,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     grace = math.ceil(settings.query_timeout) + 2  # a request in hand may still run a query
     config = uvicorn.Config("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="info",
-                            log_config=log_config(), http=protocol, timeout_keep_alive=5, timeout_graceful_shutdown=grace,
+                            log_config=log_config(), http=protocol, timeout_keep_alive=5,
+                            timeout_graceful_shutdown=grace,
                             h11_max_incomplete_event_size=protocol.max_head_bytes + 1024)
     return supervisor.serve(config, grace)
 
