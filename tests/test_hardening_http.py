@@ -103,7 +103,7 @@ def test_ordinary_requests_and_large_posts_still_work(server):
 
 def test_keep_alive_and_pipelined_requests_are_answered_in_order(server):
     """Two requests sent in one write on one connection (pipelining), then a third on the same connection
-    after a pause longer than the head deadline's start: each answered, none cut off as a slow head."""
+    after a pause of half the head deadline: each answered in order, none cut off as a slow head."""
     ask = b"GET /sparql?query=ASK%7B%3Fs%3Fp%3Fo%7D HTTP/1.1\r\nHost: localhost\r\nAccept: application/sparql-results+json\r\n\r\n"
     missing = b"GET /no/such/page HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n"
     with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
