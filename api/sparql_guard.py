@@ -208,26 +208,17 @@ def allowed_target(target: str, allowed_hosts: tuple[str, ...]) -> bool:
 LINE_END = re.compile(r"\r\n|\r|\n")  # SPARQL's line ends (str.splitlines also splits at \x0b, \u2028, …)
 
 
-def without_comment_lines(sparql: str) -> str | None:
-    """The text without the lines that hold only a comment, or None when that cannot be told without
-    lexing: a long string (opened by three quotes) may span lines. Short strings and IRIs never span
-    lines, so otherwise a line that starts with # is a comment and holds no keyword."""
-    if "'''" in sparql or '"""' in sparql:
-        return None
-    return "\n".join(line for line in LINE_END.split(sparql) if not line.lstrip(" \t").startswith("#"))
-
-
 @lru_cache(maxsize=1024)
 def has_dataset_clause(sparql: str) -> bool:
     """True when a query names its own dataset with FROM or FROM NAMED (keywords are only read as written,
-    so a text without the letters 'from' in any case outside comment lines is not lexed). Without long
-    strings no token spans lines, so only the lines holding 'from' are lexed, each on its own."""
+    so a text without the letters 'from' in any case is not lexed). Short strings, IRIs and comments
+    never span lines, so unless a long string (three quotes) may, only the lines holding 'from' are
+    lexed, each on its own."""
     if "from" not in sparql.lower():
         return False
-    code = without_comment_lines(sparql)
-    if code is None:
+    if "'''" in sparql or '"""' in sparql:
         return any(is_from(match) for match in TOKEN.finditer(sparql))
-    return any(is_from(match) for line in LINE_END.split(code) if "from" in line.lower()
+    return any(is_from(match) for line in LINE_END.split(sparql) if "from" in line.lower()
                for match in TOKEN.finditer(line))
 
 
