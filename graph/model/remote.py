@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from graph.config import DEFAULT_BASE_IRI
+from graph.config import Settings
 from graph.model.store import EXPORT_FORMATS
 from graph.namespaces import DCTERMS, PROV, RDF, RDFS, XSD
 
@@ -144,7 +144,7 @@ class RemoteGraph:
                  base_iri: str | None = None):
         self.endpoints = endpoints
         self.timeout = timeout
-        self.version_graph = version_graph(base_iri or os.environ.get("SALTKG_BASE_IRI") or DEFAULT_BASE_IRI)
+        self.version_graph = version_graph(base_iri or Settings().base_iri)
         self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=connect_timeout), auth=endpoints.auth(),
                                    follow_redirects=False)
         self._excluded: tuple[str, ...] | None = None
