@@ -25,8 +25,9 @@ serve: $(STAMP)
 	$(BIN)/saltkg build --if-changed
 	$(BIN)/saltkg serve --host $(HOST) --port $(PORT)
 
+# test files spread over worker processes (pytest-xdist), a file's tests together on one worker
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 # Benchmarks: their own environment, with rdflib-endpoint for comparison (never a project dependency).
 BENCH_VENV := .venv-bench

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -15,6 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import free_port
+from tests.system_packages import apt_install, can_install
 
 
 def wait_until(check, seconds: float, what: str, process: subprocess.Popen | None = None) -> None:
@@ -131,15 +131,9 @@ def virtuoso_binary() -> str:
     found = shutil.which("virtuoso-t")
     if found:
         return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
+    if not can_install():
         pytest.skip("OpenLink Virtuoso is not installed and this is not root: apt-get install virtuoso-opensource")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = subprocess.run(["apt-get", "install", "-y", "-q", "virtuoso-opensource"], env=env,
-                             capture_output=True, text=True)
-    if install.returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
-        install = subprocess.run(["apt-get", "install", "-y", "-q", "virtuoso-opensource"], env=env,
-                                 capture_output=True, text=True)
+    install = apt_install(["virtuoso-opensource"])
     found = shutil.which("virtuoso-t")
     if not found:
         pytest.skip(f"OpenLink Virtuoso could not be installed: {install.stderr[-500:]}")

@@ -7,11 +7,9 @@ Needs Debian's `chromium` and `chromium-driver`: installed here with apt-get whe
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import networkx as nx
@@ -23,6 +21,7 @@ from graph.draw import drawing
 from graph.model.store import KnowledgeGraph
 
 from .conftest import DATA, PROJECT_ROOT, SHARED, serving
+from .system_packages import apt_install, can_install
 
 ARTIFACTS = PROJECT_ROOT / "build" / "test-artifacts"
 BASE = "https://w3id.org/salt-kg/"
@@ -37,15 +36,12 @@ def ensure_chromium() -> tuple[str, str]:
     browser, driver = chromium_paths()
     if browser and driver:
         return browser, driver
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
+    if not can_install():
         pytest.skip("Chromium is not installed and cannot be installed here (needs root and apt-get): "
                     "apt-get install chromium chromium-driver")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends",
-                                             "chromium", "chromium-driver"]):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
-        if done.returncode != 0:
-            pytest.skip(f"could not install Chromium ({' '.join(command)}): {done.stderr[-500:]}")
+    done = apt_install(["chromium", "chromium-driver"], ["--no-install-recommends"])
+    if done.returncode != 0:
+        pytest.skip(f"could not install Chromium: {done.stderr[-500:]}")
     browser, driver = chromium_paths()
     if not (browser and driver):
         pytest.skip("Chromium packages installed but chromium/chromedriver not on PATH")
