@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 LOCK = Path(tempfile.gettempdir()) / "saltkg-tests-apt.lock"
@@ -21,7 +22,7 @@ def can_install() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
 
 
-def apt_install(packages: list[str], options: list[str] = ()) -> subprocess.CompletedProcess:
+def apt_install(packages: Sequence[str], options: Sequence[str] = ()) -> subprocess.CompletedProcess:
     """`apt-get install -y` of `packages`, after `apt-get update` when the first try fails (a fresh
     machine's lists may be empty or stale); one install at a time across the test workers."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
