@@ -123,7 +123,7 @@ def issues(request: Request, unresolved_on: str | None = Query(None, description
             return issues_page(services, request, listed)
         return page(request, listed, limit, offset, negotiation=scope.to_json() if scope else None)
     day = valid_date(unresolved_on, "unresolved_on")
-    answer = status.unresolved_on(services.kg, day, negotiation)
+    answer = status.unresolved_on(services.kg, day, negotiation, services.status_index())
     if browser(request):
         return unresolved_page(services, request, answer)
     body = answer.to_json()
@@ -181,7 +181,7 @@ def issue(issue_id: str, request: Request, on: str | None = Query(None, descript
     body = next(i for i in browse.list_issues(services.kg) if i["iri"] == iri)
     if on:
         day = valid_date(on, "on")
-        row = next((r for r in status.status_on(services.kg, day) if r["issue"] == iri), None)
+        row = next((r for r in status.status_on(services.kg, day, index=services.status_index()) if r["issue"] == iri), None)
         body["status_on"] = {"on": day, "status": row["status"] if row else "NotYetRaised",
                              "closed_on": row.get("closedOn") if row else None,
                              "closing_event": row.get("closingEvent") if row else None}

@@ -9,7 +9,8 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from graph.ask import negotiations
+from graph.ask import negotiations, status
+from graph.ask.status_index import StatusIndex
 from graph.ask.search import SearchIndex
 from graph.model.search_index import build_index
 from graph.model.remote import RemoteGraph, followed_by, version_update
@@ -51,6 +52,7 @@ class Services:
         self.links = Links(settings.graph.base_iri)
         self.update_lock = threading.Lock()
         self.cache: dict[str, object] = {}
+        self.cache_lock = threading.Lock()  # a value is computed once, however many requests want it first
         self.replica = None
         self.watch = None
         self.version = None
@@ -85,16 +87,27 @@ class Services:
         return SearchIndex(path) if path.exists() else None
 
     def cached(self, key: str, compute: Callable[[], object]) -> object:
-        """A value computed once per store version (descriptions, counts)."""
+        """A value computed once per store version (descriptions, counts). A new version gets a new dict, not
+        a cleared one, so a value still being computed from the old graph lands in the old dict."""
         self.follow_store()
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
+        cache = self.cache
+        if key not in cache:
+            with self.cache_lock:
+                if key not in cache:
+                    cache[key] = compute()
+        return cache[key]
+
+    def status_index(self) -> StatusIndex | None:
+        """Issue status for any day from memory, read once per version of the embedded store (None for a
+        store server, whose content may change between two requests: the named queries answer there)."""
+        if self.replica is not None:
+            return None
+        return self.cached("status index", lambda: status.read_index(self.kg))
 
     def follow_store(self) -> None:
         """For a store server: when its content changed, drop cached answers (and the index is rebuilt)."""
         if self.replica and self.replica.refresh():
-            self.cache.clear()
+            self.cache = {}
             self.kg.content_changed()
 
     def apply_update(self, sparql: str, base_iri: str | None = None) -> None:
@@ -110,7 +123,7 @@ class Services:
             finally:
                 del store
             self.kg = KnowledgeGraph.open(self.settings.store)
-            self.cache.clear()
+            self.cache = {}
             self.pool.reload()
             build_index(self.kg, self.settings.search_index)
             self.version = bump_version(self.settings.store)  # last: answers keyed on it are now current
@@ -131,7 +144,7 @@ class Services:
             version = self.watch.current()
             if version != self.version:
                 self.kg = KnowledgeGraph.open(self.settings.store)
-                self.cache.clear()
+                self.cache = {}
                 self.pool.reload()
                 self.version = version
         finally:
@@ -144,7 +157,7 @@ class Services:
         with self.update_lock:
             self.kg.update(followed_by(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql,
                                        version_update(self.base_iri)))
-            self.cache.clear()
+            self.cache = {}
             self.kg.content_changed()
             self.replica.forget()
             self.replica.refresh()
@@ -155,9 +168,11 @@ class Services:
         return {"process": os.getpid(), **(summary() if summary else {"mode": "store server"})}
 
     def read_ahead(self) -> None:
-        """What every status answer reads (negotiations, chronologies), read at start for the embedded store."""
+        """What every status answer reads (negotiations, chronologies, the status index), read at start for
+        the embedded store."""
         if self.replica is None:
             negotiations.read_ahead(self.kg)
+            self.status_index()
 
     def close(self) -> None:
         self.pool.close()

@@ -163,7 +163,8 @@ def chosen_spans(services: Services, issue: str | None, only: str | None, at: st
     if only == "open":
         if not at:
             raise HTTPException(400, "only=open needs a day: give at=YYYY-MM-DD")
-        open_now = {row["issue"] for row in rest.status.status_on(services.kg, at) if row["status"] == "Open"}
+        open_now = {row["issue"] for row in rest.status.status_on(services.kg, at, index=services.status_index())
+                    if row["status"] == "Open"}
         shown = [span for span in shown if span.iri in open_now]
     return shown
 

@@ -3,7 +3,8 @@
 Status is derived from dated events, never stored: an issue is open from its first evidence
 until an event closes it (agreed, closed without agreement, deferred, dropped). "On D"
 includes D: an issue closed on D is not unresolved on D. The answers come from the named
-queries unresolved-on-date.rq, issue-status-on-date.rq and issue-timeline.rq.
+queries unresolved-on-date.rq, issue-status-on-date.rq and issue-timeline.rq; a server answering many
+days reads a StatusIndex once instead (graph.ask.status_index: the same rows from memory).
 
 Every answer is scoped to one negotiation (SALT I unless another is named: graph.ask.negotiations) and
 says which parts come from the curated chronology (cited events, `origin: "curated"`) and which from
@@ -18,6 +19,7 @@ from datetime import date
 
 from graph.ask import queries
 from graph.ask.negotiations import Negotiation, UnknownNegotiation, chronology, context_on, resolve  # noqa: F401
+from graph.ask.status_index import NotIndexable, StatusIndex
 from graph.read.dates import parse_iso_date
 from graph.model.store import KnowledgeGraph
 
@@ -135,16 +137,32 @@ def local(iri: str | None) -> str:
     return (iri or "").rsplit("#", 1)[-1]
 
 
-def unresolved_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = None) -> UnresolvedAnswer:
+def read_index(kg: KnowledgeGraph) -> StatusIndex | None:
+    """The status index of an embedded graph; None for a store server (its content may change under it)
+    or for a graph holding values the index cannot compare as the named queries do."""
+    if not isinstance(kg, KnowledgeGraph):
+        return None
+    try:
+        return StatusIndex.read(kg.store)
+    except NotIndexable:
+        return None
+
+
+def unresolved_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = None,
+                  index: StatusIndex | None = None) -> UnresolvedAnswer:
     """Issues of a negotiation (SALT I by default) unresolved on a date (YYYY-MM-DD), each with its latest
-    positions per side and its curated evidence, and what the chronology says of the day."""
+    positions per side and its curated evidence, and what the chronology says of the day. With an
+    `index` of the same graph, its rows stand in for the named queries'."""
     day = parse_iso_date(on) if isinstance(on, str) else on
     scope = resolve(kg, negotiation)
     events = chronology(kg, scope) if scope else []
     context = context_on(events, day.isoformat()) if scope else {}
     if scope and day.isoformat() < scope.begins:
         return UnresolvedAnswer(day.isoformat(), [], [], not_begun_note(scope, day), scope, context)
-    rows = queries.run(kg, "unresolved-on-date", date=queries.xsd_date(day.isoformat()))
+    if index is not None:
+        rows = index.unresolved_rows(day.isoformat())
+    else:
+        rows = queries.run(kg, "unresolved-on-date", date=queries.xsd_date(day.isoformat()))
     issues: dict[str, OpenIssue] = {}
     for row in rows:
         if scope and row["issue"] not in scope.issues:
@@ -167,9 +185,11 @@ def unresolved_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = 
     for issue in issues.values():
         issue.evidence = [e.to_json() for e in events
                           if issue.issue in e.issues and e.earliest_begin <= day.isoformat()]
-    ordered = sorted(issues.values(), key=lambda i: (i.since, i.label))
+    for issue in issues.values():
+        issue.broader.sort()
+    ordered = sorted(issues.values(), key=lambda i: (i.since, i.label, i.issue))
     closed = [ClosedIssue(r["issue"], r["label"], r["status"], r["closedOn"], r["closingEvent"], r["closingLabel"])
-              for r in status_on(kg, day, negotiation) if r["closedOn"]]
+              for r in status_on(kg, day, negotiation, index) if r["closedOn"]]
     note = None if issues else empty_note(kg, day, scope)
     if scope and day.isoformat() > scope.ends:
         note = f"{scope.label} ended on {scope.ends}; the status shown is as it ended" + (f" ({note})" if note else "")
@@ -256,12 +276,16 @@ def empty_note(kg: KnowledgeGraph, day: date, scope: Negotiation | None = None) 
     return f"every issue raised by {day.isoformat()} had been closed on or before that day"
 
 
-def status_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = None) -> list[dict]:
+def status_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = None,
+              index: StatusIndex | None = None) -> list[dict]:
     """Every issue's status on a date (issues of one negotiation, SALT I by default): NotYetRaised,
-    Open, Agreed, ClosedWithoutAgreement, …"""
+    Open, Agreed, ClosedWithoutAgreement, … With an `index` of the same graph, its rows stand in for the query's."""
     day = parse_iso_date(on) if isinstance(on, str) else on
     scope = resolve(kg, negotiation)
-    rows = queries.run(kg, "issue-status-on-date", date=queries.xsd_date(day.isoformat()))
+    if index is not None:
+        rows = index.status_rows(day.isoformat())
+    else:
+        rows = queries.run(kg, "issue-status-on-date", date=queries.xsd_date(day.isoformat()))
     seen: dict[str, dict] = {}
     for row in rows:
         if scope is None or row["issue"] in scope.issues:
