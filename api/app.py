@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import fastapi_offline
 from fastapi import FastAPI, Request
@@ -18,6 +19,7 @@ from fastapi.exception_handlers import http_exception_handler, request_validatio
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.exceptions import ExceptionMiddleware
 
 from graph.ask import browse
 
@@ -93,8 +95,10 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
-def create_app(store_path: Path | None = None, settings: ServerSettings | None = None) -> FastAPI:
-    """Build the app over a built store (opened read-only)."""
+def create_app(store_path: Path | None = None, settings: ServerSettings | None = None,
+               fast_sparql: bool = True) -> FastAPI:
+    """Build the app over a built store (opened read-only). `fast_sparql=False` routes GET /sparql like
+    every other path (the tests compare the two)."""
     settings = settings or ServerSettings(store_path=Path(store_path) if store_path else None)
     services = Services(settings)
 
@@ -122,8 +126,44 @@ def create_app(store_path: Path | None = None, settings: ServerSettings | None =
                            max_age=3600)
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
+    if fast_sparql:
+        app.add_middleware(SparqlFastPath, lean=lean_stack(app, sparql.sparql_asgi))
     openapi.document(app)
     return app
+
+
+def lean_stack(app: FastAPI, endpoint) -> Callable:
+    """`endpoint` under the app's own middleware (as added so far) and exception handlers, without the
+    router and FastAPI's per-route layers: what a request routed to it would pass through."""
+    handlers = {key: value for key, value in app.exception_handlers.items() if key not in (500, Exception)}
+    stack = ExceptionMiddleware(endpoint, handlers=handlers, debug=app.debug)
+    for middleware in reversed(app.user_middleware):
+        stack = middleware.cls(stack, *middleware.args, **middleware.kwargs)
+    return stack
+
+
+class SparqlFastPath:
+    """GET and HEAD of /sparql go straight to the SPARQL endpoint under the same middleware (HEAD, size limit,
+    CORS, ETags and the result cache) and exception handlers, skipping the router's walk and FastAPI's
+    per-route wrappers: on a cheap query those cost as much as the rest of the request (bench/README).
+    Everything else goes through the app as usual."""
+
+    PATHS = ("/sparql", "/sparql/")
+
+    def __init__(self, app, lean):
+        self.app = app
+        self.lean = lean
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and route_path(scope) in self.PATHS:
+            return await self.lean(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+def route_path(scope) -> str:
+    """The path the router matches: without the root path the app is mounted under."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root) else path
 
 
 def add_home(app: FastAPI) -> None:

@@ -130,6 +130,14 @@ async def sparql_get(request: Request) -> Response:
                              html=wants_html(accept[0]) and format in (None, "html"))
 
 
+async def sparql_asgi(scope, receive, send) -> None:
+    """sparql_get as a plain ASGI app, for the app's fast path to GET /sparql (api/app.py); the router it
+    skips is put in the scope, as the router itself does, for url_for."""
+    scope.setdefault("router", scope["app"].router)
+    response = await sparql_get(Request(scope, receive, send))
+    await response(scope, receive, send)
+
+
 @router.post("/sparql", summary="SPARQL 1.1 query or (with the admin token) update by POST")
 @router.post("/sparql/", include_in_schema=False, name="sparql_post_slash")
 async def sparql_post(request: Request) -> Response:

@@ -6,11 +6,14 @@
   as the issue that set the targets measured it: uvicorn's h11 parser on asyncio's loop;
 - bare-uvloop: the same handler on the httptools parser and uvloop, which `saltkg serve` uses (uvicorn
   picks them when installed): what a bare handler gains from them alone;
+- raw-asgi: a raw ASGI app over pyoxigraph with no framework and no features (bench/servers/raw.py), on
+  httptools and uvloop: the ceiling of a Python server over the same engine on these cores;
 - oxigraph-server: Oxigraph's own Rust server (`oxigraph serve-read-only`, PyPI `oxigraph`, which
   `make bench` installs into .venv-bench only), what a user who only wants SPARQL would run instead;
 - rdflib-endpoint on the same graph, with --rdflib-endpoint (slow; `make bench` installs it).
 
-Same graph, same queries, 8 clients for a fixed time each. Three kinds of rows:
+Same graph, same queries, 8 clients for a fixed time each. Before the HTTP rows, the engine alone: each cold
+row's texts run in-process on pyoxigraph with 1, 2 and 4 threads, no HTTP at all. Three kinds of HTTP rows:
 - cold: every request's text is new (another day or person, and the request's number in a comment),
   so no cache can answer it: one row per query;
 - repeated mix: the same few texts again and again, as a busy page or a notebook sends them (each
@@ -246,6 +249,31 @@ def conditional_server_time(store_path: Path, text: str, rounds: int = 2000) -> 
         app.state.services.close()
 
 
+def engine_alone(store_path: Path, documents: int, seconds: float = 3.0) -> None:
+    """Each cold SPARQL row's texts evaluated and serialised in-process by pyoxigraph on 1, 2 and 4 threads,
+    no HTTP: the most any server over this engine can answer on these cores (queries/s)."""
+    import pyoxigraph as ox
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = ox.Store.read_only(str(store_path))
+
+    def run(text: str) -> int:
+        return len(store.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON))
+    for request, kind, params_for in cold_cases(documents):
+        if kind != "sparql":
+            continue
+        line = f"{documents:>6} {'engine alone':16} {request:30}"
+        for threads in (1, 2, 4):
+            done, n, began = 0, 0, time.perf_counter()
+            with ThreadPoolExecutor(threads) as pool:
+                while time.perf_counter() - began < seconds:
+                    batch = [params_for(n + k)["query"] for k in range(threads * 4)]
+                    n += len(batch)
+                    done += len(list(pool.map(run, batch)))
+            line += f"  {threads} thread{'s' if threads > 1 else ''} {done / (time.perf_counter() - began):7.1f} q/s"
+        print(line, flush=True)
+
+
 def oxigraph_binary() -> str | None:
     """The `oxigraph` server command from PyPI's `oxigraph` (installed in the bench environment)."""
     beside = Path(sys.executable).parent / "oxigraph"
@@ -263,6 +291,11 @@ def start_servers(store_path: Path, nquads: Path, with_rdflib_endpoint: bool) ->
                                                "bare:app", "--port", str(port), "--log-level", "warning",
                                                "--http", "h11", "--loop", "asyncio"],
                                               {"BENCH_STORE": str(store_path)}, port))
+    port = free_port()
+    servers["raw-asgi"] = (port, "/sparql", start([sys.executable, "-m", "uvicorn", "--app-dir", str(HERE / "servers"),
+                                                   "raw:app", "--port", str(port), "--log-level", "warning",
+                                                   "--http", "httptools", "--loop", "uvloop"],
+                                                  {"BENCH_STORE": str(store_path)}, port, probe="/sparql"))
     port = free_port()
     servers["bare-uvloop"] = (port, "/sparql", start([sys.executable, "-m", "uvicorn", "--app-dir", str(HERE / "servers"),
                                                       "bare:app", "--port", str(port), "--log-level", "warning",
@@ -294,7 +327,7 @@ def show(documents: int, name: str, request: str, result: dict) -> None:
 def ratios(request: str, results: dict) -> None:
     ours = results[("saltkg", request)]["rps"]
     line = f"{'':>6} {'ratios':16} {request:30} saltkg/bare {ours / results[('bare', request)]['rps']:.2f}"
-    for other in ("bare-uvloop", "oxigraph-server", "rdflib-endpoint"):
+    for other in ("bare-uvloop", "raw-asgi", "oxigraph-server", "rdflib-endpoint"):
         if (other, request) in results and results[(other, request)]["rps"]:
             line += f"   saltkg/{other} {ours / results[(other, request)]['rps']:.2f}"
     print(line, flush=True)
@@ -338,6 +371,7 @@ def main() -> None:
             print(f"{documents:>6} server time in-process (median of 2,000): a 304 {timing['304 µs']:.0f} µs, "
                   f"a cached 200 {timing['cached 200 µs']:.0f} µs; the first answer (query run) {timing['first (query run) µs']:.0f} µs",
                   flush=True)
+            engine_alone(store_path, documents)
             servers = start_servers(store_path, nquads, with_rdflib)
             for port, sparql_path, _ in servers.values():  # every server answers once before the clock (workers started)
                 httpx.get(f"http://127.0.0.1:{port}{sparql_path}", params={"query": "ASK { ?s ?p ?o }"},
