@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from concurrent.futures import Future
 from typing import Callable
 
 import pyoxigraph as ox
@@ -52,7 +53,8 @@ class Services:
         self.links = Links(settings.graph.base_iri)
         self.update_lock = threading.Lock()
         self.cache: dict[str, object] = {}
-        self.cache_lock = threading.Lock()  # a value is computed once, however many requests want it first
+        self.pending: dict[tuple[int, str], Future] = {}  # values being computed: (cache dict, key) → future
+        self.pending_lock = threading.Lock()
         self.replica = None
         self.watch = None
         self.version = None
@@ -87,15 +89,32 @@ class Services:
         return SearchIndex(path) if path.exists() else None
 
     def cached(self, key: str, compute: Callable[[], object]) -> object:
-        """A value computed once per store version (descriptions, counts). A new version gets a new dict, not
-        a cleared one, so a value still being computed from the old graph lands in the old dict."""
+        """A value computed once per store version (descriptions, counts, the status index). A request that
+        wants a value another is computing waits for that one; no lock is held while computing, so values
+        may be computed side by side and one may ask for another. For the embedded store a new version gets
+        a new dict, not a cleared one, so a value still being computed from the old graph lands in the old dict."""
         self.follow_store()
         cache = self.cache
-        if key not in cache:
-            with self.cache_lock:
-                if key not in cache:
-                    cache[key] = compute()
-        return cache[key]
+        if key in cache:
+            return cache[key]
+        with self.pending_lock:
+            if key in cache:
+                return cache[key]
+            waiting = self.pending.get((id(cache), key))
+            if waiting is None:
+                mine = self.pending[(id(cache), key)] = Future()
+        if waiting is not None:
+            return waiting.result()
+        try:
+            cache[key] = value = compute()
+            mine.set_result(value)
+            return value
+        except BaseException as err:
+            mine.set_exception(err)
+            raise
+        finally:
+            with self.pending_lock:
+                del self.pending[(id(cache), key)]
 
     def status_index(self) -> StatusIndex | None:
         """Issue status for any day from memory, read once per version of the embedded store (None for a

@@ -175,3 +175,46 @@ def test_volatile_queries_are_never_cached(built_seed):
         assert first.status_code == second.status_code == 200
         assert "etag" not in first.headers
         assert first.json()["results"]["bindings"] != second.json()["results"]["bindings"]
+
+
+def test_a_cached_value_is_computed_once_without_a_lock_held(client):
+    """Requests wanting a value another computes wait for it; a value may ask for another; a failure reaches
+    every waiter and the next request computes again."""
+    import threading
+    import time
+    services = client.app.state.services
+    calls, started = [], threading.Event()
+
+    def slow() -> int:
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return services.cached("test inner", lambda: 41) + 1  # another key, asked while computing this one
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(services.cached("test outer", slow))) for _ in range(4)]
+    threads[0].start()
+    started.wait(5)
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results == [42, 42, 42, 42] and len(calls) == 1 and not services.pending
+
+    failures = []
+
+    def failing() -> int:
+        time.sleep(0.2)
+        raise RuntimeError("store down")
+
+    def ask() -> None:
+        try:
+            services.cached("test failing", failing)
+        except RuntimeError as err:
+            failures.append(str(err))
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert failures == ["store down"] * 3 and "test failing" not in services.cache
+    assert services.cached("test failing", lambda: 7) == 7

@@ -14,6 +14,7 @@ nothing unresolved: the answer says the talks had not begun.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +23,8 @@ from graph.ask.negotiations import Negotiation, UnknownNegotiation, chronology, 
 from graph.ask.status_index import NotIndexable, StatusIndex
 from graph.read.dates import parse_iso_date
 from graph.model.store import KnowledgeGraph
+
+logger = logging.getLogger(__name__)
 
 POSITION_PRIORITY = ["Rejection", "UnilateralStatement", "Agreement", "Proposal", "PositionStatement",
                      "IssueRaised", "Demarche"]
@@ -144,7 +147,8 @@ def read_index(kg: KnowledgeGraph) -> StatusIndex | None:
         return None
     try:
         return StatusIndex.read(kg.store)
-    except NotIndexable:
+    except NotIndexable as err:
+        logger.warning("issue status is answered by the named queries: %s", err)
         return None
 
 
@@ -248,7 +252,8 @@ def open_note(row: dict, day: date) -> str | None:
 
 def latest_per_side(positions: list[Position]) -> list[Position]:
     """One position per side: the latest; on a tie the most decisive kind, then a quoted passage before a
-    curated citation (the curated event is listed as evidence anyway), then the passage order."""
+    curated citation (the curated event is listed as evidence anyway), then the passage order, then the
+    event's IRI."""
     best: dict[str, Position] = {}
     for position in positions:
         current = best.get(position.side)
@@ -258,8 +263,11 @@ def latest_per_side(positions: list[Position]) -> list[Position]:
 
 
 def rank(position: Position) -> tuple:
+    """The order of preference among a side's positions; total, so that the choice never depends on the
+    order the rows came in (the engine's, or the index's)."""
     kind = POSITION_PRIORITY.index(position.type) if position.type in POSITION_PRIORITY else 99
-    return (-int(position.date.replace("-", "")), kind, 0 if position.document else 1, position.start or 0)
+    return (-int(position.date.replace("-", "")), kind, 0 if position.document else 1, position.start or 0,
+            position.event, position.document or "", position.end or 0, position.quote or "", position.citation or "")
 
 
 def empty_note(kg: KnowledgeGraph, day: date, scope: Negotiation | None = None) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import product
 
 import pyoxigraph as ox
@@ -91,9 +92,14 @@ class Window:
 
 
 def date_of(term: ox.Term, what: str) -> str:
-    """The lexical form of a plain xsd:date, which compares as the date does; NotIndexable otherwise."""
+    """The lexical form of a plain xsd:date of a real day, which compares as the date does; NotIndexable
+    otherwise (SPARQL cannot compare 1971-02-30, so every filter on it fails, where text would compare)."""
     if not (isinstance(term, ox.Literal) and term.datatype.value == XSD + "date" and PLAIN_DATE.match(term.value)):
         raise NotIndexable(f"{what} is not a plain xsd:date: {term}")
+    try:
+        date.fromisoformat(term.value)
+    except ValueError:
+        raise NotIndexable(f"{what} is no day of the calendar: {term}") from None
     return term.value
 
 
@@ -266,7 +272,8 @@ class StatusIndex:
                 rows.append({"issue": issue, "label": facts.label, "since": since, "status": status,
                              "resolution": resolution, "closedOn": ends, "closingEvent": event, "closingLabel": label})
         return sorted(rows, key=lambda r: (r["status"], r["label"], r["closedOn"] is not None, r["closedOn"] or "",
-                                           r["closingEvent"] is not None, r["closingEvent"] or ""))
+                                           r["closingEvent"] is not None, r["closingEvent"] or "",
+                                           r["resolution"] or "", r["closingLabel"] or ""))
 
 
 NO_POSITION = {"side": None, "positionDate": None, "positionType": None, "position": None, "quote": None,
