@@ -60,6 +60,8 @@ class NotIndexable(ValueError):
 
 @dataclass
 class IssueFacts:
+    """What the queries read of an issue (one label and one first-evidence interval, else NotIndexable)."""
+
     label: str | None = None
     since: str | None = None
     since_latest: str | None = None
@@ -68,6 +70,8 @@ class IssueFacts:
 
 @dataclass
 class ClosingFacts:
+    """An in-scope closing of one issue: its dates, resolutions and labels."""
+
     earliest: set[str] = field(default_factory=set)
     latest: set[str] = field(default_factory=set)
     resolutions: set[str] = field(default_factory=set)
@@ -76,6 +80,9 @@ class ClosingFacts:
 
 @dataclass
 class CandidateFacts:
+    """A candidate position of some window: the issues it bears on, its sides, dates, position kinds,
+    passages and citations."""
+
     issues: set[str] = field(default_factory=set)
     sides: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
@@ -86,6 +93,8 @@ class CandidateFacts:
 
 @dataclass
 class Window:
+    """A position window: the days it covers, the day after which it covers every day, its candidates."""
+
     days: set[str] = field(default_factory=set)
     after: set[str] = field(default_factory=set)  # salt:coversDaysAfter: covers every later day
     candidates: set[str] = field(default_factory=set)
