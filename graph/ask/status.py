@@ -189,7 +189,6 @@ def unresolved_on(kg: KnowledgeGraph, on: str | date, negotiation: str | None = 
     for issue in issues.values():
         issue.evidence = [e.to_json() for e in events
                           if issue.issue in e.issues and e.earliest_begin <= day.isoformat()]
-    for issue in issues.values():
         issue.broader.sort()
     ordered = sorted(issues.values(), key=lambda i: (i.since, i.label, i.issue))
     closed = [ClosedIssue(r["issue"], r["label"], r["status"], r["closedOn"], r["closingEvent"], r["closingLabel"])
