@@ -206,7 +206,8 @@ class StatusIndex:
     # -- answers -----------------------------------------------------------------------------------
 
     def unresolved_rows(self, day: str) -> list[dict]:
-        """The rows unresolved-on-date gives for `day` (YYYY-MM-DD), in its order."""
+        """The rows unresolved-on-date gives for `day` (YYYY-MM-DD), in its order (rows it leaves tied, in the
+        order of the positions' IRIs)."""
         positions = self.latest_positions(day)
         rows = []
         for issue, facts in self.issues.items():
@@ -237,7 +238,7 @@ class StatusIndex:
 
     def latest_positions(self, day: str) -> dict[str, list[dict]]:
         """Per issue, the row parts of each side's latest positions on or before the day."""
-        candidates = [(iri, self.candidates[iri]) for iri in self.candidates_on(day) if iri in self.candidates]
+        candidates = [(iri, self.candidates[iri]) for iri in sorted(self.candidates_on(day)) if iri in self.candidates]
         latest: dict[tuple[str, str], str] = {}
         for _, facts in candidates:
             for when in facts.dates:
@@ -266,7 +267,8 @@ class StatusIndex:
         return parts
 
     def status_rows(self, day: str) -> list[dict]:
-        """The rows issue-status-on-date gives for `day` (YYYY-MM-DD), in its order."""
+        """The rows issue-status-on-date gives for `day` (YYYY-MM-DD), in its order (ties broken by the
+        closing's resolution and label)."""
         rows = []
         for issue, facts in self.issues.items():
             if facts.label is None:
