@@ -1,7 +1,8 @@
 """Machine-readable descriptions of the service and the dataset: SPARQL Service Description and VoID.
 
-Both are computed from the store once per store version and serialised in whatever RDF format the
-client negotiates.
+Both are computed from the store once per store version, with placeholder IRIs for this server's own
+URLs, and placed at each request's URLs (which come from its Host header: one cached copy per host would
+let clients grow the cache without bound); then serialised in whatever RDF format the client negotiates.
 """
 
 from __future__ import annotations
@@ -25,8 +26,22 @@ LINK_TARGETS = {"wikidata": ("http://www.wikidata.org/entity/", "https://www.wik
                 "history-state-gov": ("https://history.state.gov/", "https://history.state.gov/")}
 
 
+ENDPOINT_PLACE = "urn:x-saltkg:place:sparql"  # where this server's SPARQL endpoint goes in a cached description
+VOID_PLACE = "urn:x-saltkg:place:void"  # and its VoID document
+
+
 def node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
+
+
+def placed(triples: list[ox.Triple], endpoint: str) -> list[ox.Triple]:
+    """A cached description at this request's URLs: the SPARQL endpoint and the VoID document beside it."""
+    urls = {ENDPOINT_PLACE: node(endpoint),
+            VOID_PLACE: node(endpoint.removesuffix("sparql") + ".well-known/void")}
+
+    def at(term):
+        return urls.get(term.value, term) if isinstance(term, ox.NamedNode) else term
+    return [ox.Triple(at(t.subject), t.predicate, at(t.object)) for t in triples]
 
 
 def count(value: int) -> ox.Literal:

@@ -18,10 +18,11 @@ from graph.draw import drawing
 from graph.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDFS, SALT
 
 from . import reader, rest
-from .descriptions import serialize, void_description
+from .descriptions import ENDPOINT_PLACE, placed, serialize, void_description
 from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, SUFFIXES, is_iri, negotiate, wants_html
 from .pages import curie, plain_event, render
 from .services import Services, services_of
+from .sparql import endpoint_of
 
 router = APIRouter(tags=["Linked data"])
 
@@ -81,9 +82,8 @@ def void(request: Request) -> Response:
     media = "text/turtle" if wants_html(accept) else negotiate(accept, GRAPH_TYPES, "text/turtle")
     if media is None:
         return not_acceptable()
-    endpoint = str(request.url_for("sparql_get"))
-    triples = services.cached(f"void {endpoint}", lambda: void_description(services.kg, services.base_iri, endpoint))
-    return rdf_response(triples, media)
+    triples = services.cached("void", lambda: void_description(services.kg, services.base_iri, ENDPOINT_PLACE))
+    return rdf_response(placed(triples, endpoint_of(request)), media)
 
 
 @router.get("/dataset", include_in_schema=False)

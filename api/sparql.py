@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from graph.ask import queries
 from graph.draw.drawing import script_json
 
-from .descriptions import service_description, serialize
+from .descriptions import ENDPOINT_PLACE, VOID_PLACE, placed, service_description, serialize
 from .executor import QueryAnswer, QueryFailed, QueryJob
 from .negotiation import CANONICAL_GRAPH, GRAPH_TYPES, negotiate, wants_html
 from .pages import curie, render
@@ -349,9 +349,9 @@ def describe_service(services: Services, request: Request, accept: str) -> Respo
     media = negotiate(accept, GRAPH_TYPES, "text/turtle")
     if media is None:
         return error(406, "the service description is offered as " + ", ".join(GRAPH_TYPES))
-    endpoint = str(request.url_for("sparql_get"))
-    triples = services.cached(f"sd {endpoint}", lambda: service_description(
-        services.kg, endpoint, str(request.url_for("void"))))
+    triples = services.cached("service description", lambda: service_description(
+        services.kg, ENDPOINT_PLACE, VOID_PLACE))
+    triples = placed(triples, endpoint_of(request))
     return Response(serialize(triples, GRAPH_TYPES[media]), media_type=CANONICAL_GRAPH.get(media, media),
                     headers={"Vary": "Accept"})
 

@@ -247,3 +247,18 @@ def test_a_hostile_host_header_never_becomes_query_text(built_seed):
                               headers={"Host": 'x>SELECT*{BIND("""'})
         assert response.status_code in (200, 400)
     assert not SAFE_IRI.fullmatch('http://x>SELECT*{BIND("""/sparql')
+
+
+def test_descriptions_are_cached_once_whatever_the_host(client):
+    """The service description and VoID name this server's URLs, which come from the Host header: they are
+    cached once and placed at each request's URLs, so clients cannot grow the cache by varying Host."""
+    services = client.app.state.services
+    for n in range(20):
+        for path in ("/sparql", "/.well-known/void"):
+            response = client.get(path, headers={"Host": f"mirror{n}.example.org", "Accept": "text/turtle"})
+            assert response.status_code == 200
+            assert f"<http://mirror{n}.example.org/sparql>" in response.text and "urn:x-saltkg" not in response.text
+    sd = client.get("/sparql", headers={"Host": "mirror7.example.org", "Accept": "text/turtle"}).text
+    assert "<http://mirror7.example.org/.well-known/void>" in sd and "urn:x-saltkg" not in sd
+    keys = [key for key in services.cache if "mirror" in key or key in ("void", "service description")]
+    assert sorted(keys) == ["service description", "void"]
