@@ -251,7 +251,8 @@ def conditional_server_time(store_path: Path, text: str, rounds: int = 2000) -> 
 
 def engine_alone(store_path: Path, documents: int, seconds: float = 3.0) -> None:
     """Each cold SPARQL row's texts evaluated and serialised in-process by pyoxigraph on 1, 2 and 4 threads,
-    no HTTP: the most any server over this engine can answer on these cores (queries/s)."""
+    no HTTP (queries/s): about the most a server over this engine answers on these cores (within the
+    ±10 % rows move from run to run)."""
     import pyoxigraph as ox
     from concurrent.futures import ThreadPoolExecutor
 
