@@ -91,8 +91,8 @@ class Services:
     def cached(self, key: str, compute: Callable[[], object]) -> object:
         """A value computed once per store version (descriptions, counts, the status index). A request that
         wants a value another is computing waits for that one; no lock is held while computing, so values
-        may be computed side by side and one may ask for another. For the embedded store a new version gets
-        a new dict, not a cleared one, so a value still being computed from the old graph lands in the old dict."""
+        may be computed side by side and one may ask for another. A new version gets a new dict, not a cleared
+        one, so a value still being computed from the old graph lands in the old dict."""
         self.follow_store()
         cache = self.cache
         if key in cache:
@@ -126,8 +126,8 @@ class Services:
     def follow_store(self) -> None:
         """For a store server: when its content changed, drop cached answers (and the index is rebuilt)."""
         if self.replica and self.replica.refresh():
+            self.kg.content_changed()  # first: a value computed for the new dict reads no memo of the old content
             self.cache = {}
-            self.kg.content_changed()
 
     def apply_update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update (relative IRIs against `base_iri`) on the store on disk, then reopen
@@ -176,8 +176,8 @@ class Services:
         with self.update_lock:
             self.kg.update(followed_by(f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql,
                                        version_update(self.base_iri)))
-            self.cache = {}
             self.kg.content_changed()
+            self.cache = {}
             self.replica.forget()
             self.replica.refresh()
 
