@@ -11,20 +11,18 @@ dates — raises NotIndexable, and the caller runs the named queries instead.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import product
 
 import pyoxigraph as ox
 
 from graph.namespaces import DCTERMS, OA, PROV, RDF, RDFS, SALT, SEM, SKOS, XSD
+from graph.read.dates import DateError, parse_iso_date
 
 POSITION_TYPES = frozenset(SALT + kind for kind in ("PositionStatement", "Proposal", "Rejection", "IssueRaised",
                                                     "Agreement", "UnilateralStatement", "Demarche"))
 NO_PASSAGE = SALT + "noPassage"
-PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 ISSUES = f"""SELECT ?issue ?p ?o WHERE {{
   ?issue a <{SALT}Issue> .
@@ -103,12 +101,12 @@ class Window:
 def date_of(term: ox.Term, what: str) -> str:
     """The lexical form of a plain xsd:date of a real day, which compares as the date does; NotIndexable
     otherwise (SPARQL cannot compare 1971-02-30, so every filter on it fails, where text would compare)."""
-    if not (isinstance(term, ox.Literal) and term.datatype.value == XSD + "date" and PLAIN_DATE.match(term.value)):
-        raise NotIndexable(f"{what} is not a plain xsd:date: {term}")
+    if not (isinstance(term, ox.Literal) and term.datatype.value == XSD + "date"):
+        raise NotIndexable(f"{what} is not an xsd:date: {term}")
     try:
-        date.fromisoformat(term.value)
-    except ValueError:
-        raise NotIndexable(f"{what} is no day of the calendar: {term}") from None
+        parse_iso_date(term.value)
+    except DateError:
+        raise NotIndexable(f"{what} is not a plain YYYY-MM-DD day of the calendar: {term}") from None
     return term.value
 
 
