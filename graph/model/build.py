@@ -32,6 +32,7 @@ from graph.read.reader import ReadError, read_document
 from graph.read.people import PEOPLE_FILE
 from graph.read.registry import Registry
 from graph.model.store import KnowledgeGraph, swap_into_place
+from graph.model.store_writer import BatchWriter
 from graph.read.tei import is_tei
 from graph.model.volumes import import_volume
 from graph.model.validate import ValidationReport, validate_store
@@ -39,7 +40,6 @@ from graph.model.version import bump_version
 from graph.model.workspace import BuildFailed, build_lock, open_working_store, temporary_store_path
 
 DOCUMENT_SUFFIXES = (".txt", ".xml")
-FLUSH_EVERY = 100
 
 
 @dataclass
@@ -94,36 +94,7 @@ def extract_file(path: Path, registry: Registry) -> Extraction:
     return extract(read_document(path), registry)
 
 
-class StagedWriter:
-    """Document graphs collected in memory and written to the store in bulk every FLUSH_EVERY documents:
-    Oxigraph's bulk loader writes a batch several times faster than a transaction per document, and
-    memory stays bounded by one batch."""
-
-    def __init__(self, store: ox.Store):
-        self.store = store
-        self.pending: dict[ox.NamedNode, list[ox.Quad]] = {}
-        self.documents = 0
-
-    def replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
-        """Put `quads` in place of whatever the named graph held (in the store or still pending)."""
-        if self.store.contains_named_graph(graph):
-            self.store.remove_graph(graph)
-        self.pending[graph] = list(quads)
-
-    def document_done(self) -> None:
-        self.documents += 1
-        if self.documents % FLUSH_EVERY == 0:
-            self.write()
-
-    def write(self) -> None:
-        """Write every pending graph to the store."""
-        if self.pending:
-            self.store.bulk_extend(q for quads in self.pending.values() for q in quads)
-            self.pending = {}
-            self.store.flush()
-
-
-def add_documents(writer: StagedWriter, paths: list[Path], registry: Registry, report: BuildReport,
+def add_documents(writer: BatchWriter, paths: list[Path], registry: Registry, report: BuildReport,
                   progress: bool) -> None:
     """Extract each plain-text document and each TEI volume into named graphs; bad input is reported
     and skipped, the rest goes on."""
@@ -140,20 +111,18 @@ def add_documents(writer: StagedWriter, paths: list[Path], registry: Registry, r
         store_extraction(writer, result, registry, report)
     for path in (p for p in paths if is_tei(p)):
         add_volume(writer, path, registry, report, progress)
-    writer.write()
 
 
-def add_documents_in_pool(writer: StagedWriter, paths: list[Path], registry: Registry, report: BuildReport,
+def add_documents_in_pool(writer: BatchWriter, paths: list[Path], registry: Registry, report: BuildReport,
                           progress: bool, executor, jobs: int) -> None:
     """`add_documents` with extraction in `jobs` worker processes; the same quads, written in input order
     (plain-text documents after the corpus-wide re-dating, as in a serial build)."""
-    from graph.model.parallel import EncodedWriter, ExtractionPool, extract_tei, extract_text, redate_in_pool
+    from graph.model.parallel import ExtractionPool, extract_tei, extract_text, redate_in_pool
     bar = tqdm(desc="documents", unit="doc", disable=not progress, leave=False, dynamic_ncols=True)
-    encoded = EncodedWriter(writer.store, registry.base_iri, FLUSH_EVERY)
 
     def write(outcome: tuple) -> None:
         _, doc_id, data, warnings = outcome
-        encoded.replace_graph(doc_id, data)
+        writer.replace(graph_iri(registry.base_iri, doc_id), data)
         report.documents += 1
         report.warnings.extend(warnings)
         bar.update(1)
@@ -175,19 +144,16 @@ def add_documents_in_pool(writer: StagedWriter, paths: list[Path], registry: Reg
     finally:
         pool.close()
         bar.close()
-    encoded.write()
-    writer.write()
 
 
-def store_extraction(writer: StagedWriter, result: Extraction, registry: Registry, report: BuildReport) -> None:
+def store_extraction(writer: BatchWriter, result: Extraction, registry: Registry, report: BuildReport) -> None:
     """Replace the document's named graph with the quads of its extraction."""
-    writer.replace_graph(graph_iri(registry.base_iri, result.document.id), document_quads(result, registry))
+    writer.replace_quads(graph_iri(registry.base_iri, result.document.id), document_quads(result, registry))
     report.documents += 1
     report.warnings.extend(result.warnings)
-    writer.document_done()
 
 
-def add_volume(writer: StagedWriter, path: Path, registry: Registry, report: BuildReport, progress: bool,
+def add_volume(writer: BatchWriter, path: Path, registry: Registry, report: BuildReport, progress: bool,
                on_document=None, pool=None) -> None:
     """Stream one TEI volume into the store with a progress bar; a broken file keeps what was read.
     With `on_document`, documents go to a worker pool instead of being extracted here."""
@@ -196,7 +162,7 @@ def add_volume(writer: StagedWriter, path: Path, registry: Registry, report: Bui
 
     imported = None
     try:
-        imported = import_volume(Path(path), registry, lambda quads: writer.replace_graph(quads[0].graph_name, quads),
+        imported = import_volume(Path(path), registry, lambda quads: writer.replace_quads(quads[0].graph_name, quads),
                                  lambda result, volume_registry: store_extraction(writer, result, volume_registry, report),
                                  bar.update, on_document)
     except ReadError as err:
@@ -255,7 +221,7 @@ def build(settings: Settings | None = None, paths: Iterable[Path] = (), include_
     """Build (or, with update=True, amend) the graph; swap it into place only on success (with
     strict=True, only when no document failed and nothing was warned about). With a store URL in the
     settings the finished build is written into that server instead (graph.model.publish). `jobs`
-    worker processes extract and validate (graph.model.parallel)."""
+    worker processes extract (graph.model.parallel)."""
     settings = settings or Settings()
     registry = Registry.load(settings)
     with build_lock(settings):
@@ -338,7 +304,7 @@ def prepare(store: ox.Store, settings: Settings, registry: Registry, inputs: lis
     executor = None
     if jobs > 1 and (len(inputs) > 1 or any(is_tei(p) for p in inputs)):
         from graph.model.parallel import worker_pool
-        executor = worker_pool(settings, jobs)  # one pool for extraction and validation
+        executor = worker_pool(settings, jobs)  # the extraction pool
     try:
         return fill_and_check(store, settings, inputs, report, validate, progress, update, strict, location,
                               jobs, registry, executor)
@@ -351,11 +317,15 @@ def fill_and_check(store: ox.Store, settings: Settings, inputs: list[Path], repo
                    progress: bool, update: bool, strict: bool, location: Path, jobs: int, registry: Registry,
                    executor) -> KnowledgeGraph:
     """Documents in (in the pool when there is one), derived graph, counts, SHACL."""
-    writer = StagedWriter(store)
-    if executor is not None:
-        add_documents_in_pool(writer, inputs, registry, report, progress, executor, jobs)
-    else:
-        add_documents(writer, inputs, registry, report, progress)
+    writer = BatchWriter(store)  # loads batches on its own thread while the next documents are extracted
+    try:
+        if executor is not None:
+            add_documents_in_pool(writer, inputs, registry, report, progress, executor, jobs)
+        else:
+            add_documents(writer, inputs, registry, report, progress)
+        writer.finish()
+    finally:
+        writer.close()
     load_people(store, settings)  # the shipped people database, for the persons the graph uses
     refresh_derived(store, registry)
     if report.documents == 0 and not update:

@@ -1,9 +1,9 @@
 """Extract documents in a pool of processes (`saltkg build --jobs N`), with the same quads as a serial build.
 
 The main process reads (plain-text paths; TEI volumes streamed document by document, dates settled
-as in a serial import), hands each document to a worker, and writes the workers' N-Quads into the
-store in input order. At most a few documents per worker are in flight, so memory stays bounded
-however large a volume is. Each worker loads the registry once and, for a TEI volume, reads the
+as in a serial import), hands each document to a worker, and gives the workers' N-Quads to the
+store writer (graph.model.store_writer) in input order. At most a few documents per worker are in
+flight, so memory stays bounded however large a volume is. Each worker loads the registry once and, for a TEI volume, reads the
 volume's front matter once to reach the same person matching as the main process.
 """
 
@@ -16,11 +16,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-import pyoxigraph as ox
-
 from graph.config import Settings
 from graph.extract import KnownDate, extract
-from graph.model.rdf import document_quads, graph_iri
+from graph.model.rdf import document_quads
+from graph.model.store_writer import encoded
 from graph.read.reader import ReadError, read_document
 from graph.read.registry import Registry
 from graph.read.tei import TeiDocument
@@ -44,10 +43,6 @@ def init_worker(settings: Settings) -> None:
     from graph.read.people import PEOPLE_FILE
     _registry = Registry.load(settings)
     _registry.attach_people(settings.data_dir / PEOPLE_FILE)
-
-
-def encoded(quads: list[ox.Quad]) -> bytes:
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def extract_text(path: Path) -> tuple:
@@ -88,7 +83,7 @@ def extract_tei(path: str, tei: TeiDocument, known: KnownDate | None) -> tuple:
 
 
 def worker_pool(settings: Settings, jobs: int) -> ProcessPoolExecutor:
-    """`jobs` spawned worker processes, each with the registry loaded (for extraction and validation)."""
+    """`jobs` spawned worker processes, each with the registry loaded."""
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker, initargs=(settings,))
 
@@ -117,35 +112,3 @@ class ExtractionPool:
         for future in self.pending:
             future.cancel()
         self.pending.clear()
-
-
-class EncodedWriter:
-    """Workers' N-Quads, a document's named graph each, written with Oxigraph's bulk loader every
-    `every` documents: parsed in Rust, no Python object per quad (as StagedWriter does for a serial build)."""
-
-    def __init__(self, store: ox.Store, base_iri: str, every: int):
-        self.store = store
-        self.base_iri = base_iri
-        self.every = every
-        self.pending: dict[str, bytes] = {}
-
-    def replace_graph(self, doc_id: str, data: bytes) -> None:
-        """Put a document's N-Quads in place of whatever its named graph held (stored or pending)."""
-        graph = graph_iri(self.base_iri, doc_id)
-        if self.store.contains_named_graph(graph):
-            self.store.remove_graph(graph)
-        self.pending.pop(doc_id, None)
-        self.pending[doc_id] = data
-        if len(self.pending) >= self.every:
-            self.write()
-
-    def write(self) -> None:
-        if self.pending:
-            self.store.bulk_load(b"".join(self.pending.values()), format=ox.RdfFormat.N_QUADS)
-            self.pending = {}
-            self.store.flush()
-
-
-# -- SHACL validation in the same kind of pool --------------------------------------------------------
-
-_shapes: dict[str, object] = {}
