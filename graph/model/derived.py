@@ -44,9 +44,12 @@ NEGOTIATION_ISSUES = f"""SELECT DISTINCT ?negotiation ?issue WHERE {{
 DOCUMENT_BY_VOLUME = f"""SELECT DISTINCT ?document ?negotiation WHERE {{
   ?document <{SALT}inVolume> ?volume . ?volume <{SALT}inNegotiation> ?negotiation }}"""
 
+# documents in no volume of a negotiation (an OPTIONAL left unbound: Oxigraph evaluated the same test
+# as FILTER NOT EXISTS over a path once per document, against every salt:inNegotiation statement)
 DOCUMENT_BY_DATE = f"""SELECT ?document (SAMPLE(?candidate) AS ?negotiation) (COUNT(DISTINCT ?candidate) AS ?n) WHERE {{
   ?document a <{SALT}Document> ; <{SALT}dateNotBefore> ?from ; <{SALT}dateNotAfter> ?to .
-  FILTER NOT EXISTS {{ ?document <{SALT}inVolume>/<{SALT}inNegotiation> ?any }}
+  OPTIONAL {{ ?document <{SALT}inVolume> ?volume . ?volume <{SALT}inNegotiation> ?any }}
+  FILTER (!BOUND(?any))
   ?candidate a <{SALT}Negotiation> ; <{SEM}hasEarliestBeginTimeStamp> ?begins ; <{SEM}hasLatestEndTimeStamp> ?ends .
   FILTER (?from >= ?begins && ?to <= ?ends)
 }} GROUP BY ?document HAVING (COUNT(DISTINCT ?candidate) = 1)"""
