@@ -251,3 +251,20 @@ def test_unsupported_shapes_fall_back_to_pyshacl(tmp_path, seed_store):
     assert checks == [] and len(left) == 1
     report = validate_store(store, shapes)
     assert not report.conforms and person.value in report.text
+
+
+def test_checks_run_longest_first_but_report_in_their_own_order():
+    """SPARQL constraints start first on the threads; the violations come back in the checks' order,
+    the same as one thread gives."""
+    from graph.model.shacl_sparql import Check, likely_longest_first, run_checks
+    store = ox.Store()
+    ex = "https://example.org/"
+    store.extend([ox.Quad(ox.NamedNode(f"{ex}n{i}"), ox.NamedNode(ex + "p"), ox.Literal(str(i)), ox.NamedNode(ex + "g"))
+                  for i in range(6)])
+    checks = [Check(f"{ex}Shape{i}", "SPARQLConstraintComponent" if i % 3 == 2 else "MinCountConstraintComponent",
+                    "", str(i), f'SELECT ?this WHERE {{ ?this <{ex}p> ?v FILTER (?v != "{i}") }} ORDER BY ?this')
+              for i in range(6)]
+    assert likely_longest_first(checks) == [2, 5, 0, 1, 3, 4]
+    threaded, alone = run_checks(store, checks, threads=2), run_checks(store, checks, threads=1)
+    assert threaded == alone
+    assert [check.message for check, _, _ in threaded] == [str(i) for i in range(6) for _ in range(5)]
