@@ -28,7 +28,7 @@ from graph.read.registry import Registry  # noqa: E402
 PHASES = [("people database read", Registry, "attach_people"),
           ("documents: read, extract, RDF, write", build_module, "add_documents"),
           ("documents in the worker pool", build_module, "add_documents_in_pool"),
-          ("waiting for the store writer", BatchWriter, "wait"),
+          ("the last batch's load, after the documents", BatchWriter, "finish"),
           ("people graph", build_module, "load_people"),
           ("derived graph", build_module, "refresh_derived"),
           ("counts", build_module, "summarise"),
@@ -71,12 +71,12 @@ def main() -> None:
                            progress=False, jobs=args.jobs)
         wall, cpu = time.perf_counter() - started, process_cpu() - cpu
     print(f"TEI sample ×{args.factor}, --jobs {args.jobs}")
-    print(f"{'phase':42} {'wall s':>8} {'share':>6} {'main-thread CPU s':>18}")
+    print(f"{'phase':44} {'wall s':>8} {'share':>6} {'main-thread CPU s':>18}")
     for name, _, _ in PHASES:
         if name in totals:
             seconds, thread_cpu = totals[name]
-            print(f"{name:42} {seconds:8.2f} {seconds / wall:6.1%} {thread_cpu:18.2f}")
-    print(f"{'whole build (baseline)':42} {wall:8.2f} {1:6.1%}   CPU {cpu:.1f} s, {cpu / wall:.2f} cores busy")
+            print(f"{name:44} {seconds:8.2f} {seconds / wall:6.1%} {thread_cpu:18.2f}")
+    print(f"{'whole build (baseline)':44} {wall:8.2f} {1:6.1%}   CPU {cpu:.1f} s, {cpu / wall:.2f} cores busy")
 
 
 if __name__ == "__main__":

@@ -55,33 +55,33 @@ def test_a_failed_load_is_raised_by_finish_and_close_lets_go(tmp_path):
         writer.thread.submit(print)
 
 
-def test_one_batch_loads_at_a_time_and_the_next_is_collected_meanwhile(tmp_path, monkeypatch):
+def test_a_batch_loads_on_the_thread_and_the_next_waits_for_it(tmp_path, monkeypatch):
+    """The caller goes on while a batch loads; sending the next batch waits for that load (so at most
+    one batch loads while another is collected), and batches load in the order sent."""
     store = ox.Store(str(tmp_path / "store"))
-    loading, most, order = [], [], []
+    release, finished = threading.Event(), []
     real = store_writer.load_batch
 
-    def slow(store_, batch):
-        loading.append(1)
-        most.append(len(loading))
+    def held(store_, batch):
+        release.wait(10)
         time.sleep(0.05)
-        order.append(list(batch))
         real(store_, batch)
-        loading.pop()
+        finished.append(list(batch))
 
-    monkeypatch.setattr(store_writer, "load_batch", slow)
+    monkeypatch.setattr(store_writer, "load_batch", held)
     writer = BatchWriter(store, every=1)
     try:
-        started = time.perf_counter()
         writer.replace_quads(ox.NamedNode(EX + "a"), quads("a", "1"))
-        handed = time.perf_counter() - started
-        for name in "bcd":
+        assert finished == []  # handed to the thread, which is held: not loaded on the caller's thread
+        release.set()
+        writer.replace_quads(ox.NamedNode(EX + "b"), quads("b", "1"))
+        assert finished == [[EX + "a"]]  # the first load was waited for before the second was sent
+        for name in "cd":
             writer.replace_quads(ox.NamedNode(EX + name), quads(name, "1"))
         writer.finish()
     finally:
         writer.close()
-    assert handed < 0.05  # the first batch was handed to the thread, not loaded on the caller's
-    assert max(most) == 1
-    assert order == [[EX + name] for name in "abcd"]
+    assert finished == [[EX + name] for name in "abcd"]
     assert all(values(store, name) == ["1"] for name in "abcd")
 
 

@@ -3,7 +3,7 @@
 Oxigraph's bulk loader writes a batch several times faster than a transaction per document, and it
 runs without the GIL, so while one batch is loading the build goes on extracting the next (in this
 process, or in the worker pool of `--jobs N`). At most one batch loads while the next is collected:
-memory stays bounded by two batches. Batches load in the order they were sent, each graph replacing
+memory stays bounded by a few batches (the one collected, the one loading and its joined bytes). Batches load in the order they were sent, each graph replacing
 whatever the store held under its name, so a document given twice ends as its last reading.
 """
 
@@ -79,6 +79,8 @@ class BatchWriter:
         is raised by `finish`, not here)."""
         self.pending = {}
         loading, self.loading = self.loading, None
-        if loading is not None:
-            loading.exception()
-        self.thread.shutdown(wait=True)
+        try:
+            if loading is not None:
+                loading.exception()
+        finally:  # interrupted while waiting: still no load left running on the store
+            self.thread.shutdown(wait=True)
