@@ -203,6 +203,18 @@ def test_the_registry_carries_the_shipped_database_apart(people_registry, regist
     assert people_registry.alias_index == registry.alias_index, "no database name is matched by default"
 
 
+def test_each_volumes_list_is_every_entry_of_that_volume_once_by_iri(people_registry):
+    """listed_in reads an index built once; it gives what a scan of every entry gives, for every volume."""
+    db = people_registry.people_db
+    volumes = sorted({volume for volume, _ in db.entries})
+    assert len(volumes) > 200
+    for volume in volumes + ["frus-no-such-volume"]:
+        scanned = {db.persons[iri].iri: db.persons[iri] for (v, _), iri in db.entries.items() if v == volume}
+        assert db.listed_in(volume) == sorted(scanned.values(), key=lambda e: e.iri), volume
+    db.listed_in("frus1969-76v32").clear()  # a caller's copy: the index is not changed through it
+    assert len(db.listed_in("frus1969-76v32")) == 173
+
+
 def test_text_entities_give_bare_surnames_only_for_the_volumes_list(people_registry):
     db = people_registry.people_db
     anywhere = {e.iri: e for e in db.text_entities()}
