@@ -3,8 +3,9 @@
 The main process reads (plain-text paths; TEI volumes streamed document by document, dates settled
 as in a serial import), hands each document to a worker, and gives the workers' N-Quads to the
 store writer (graph.model.store_writer) in input order. At most a few documents per worker are in
-flight, so memory stays bounded however large a volume is. Each worker loads the registry once and, for a TEI volume, reads the
-volume's front matter once to reach the same person matching as the main process.
+flight, so memory stays bounded however large a volume is. Each worker loads the registry once and,
+for a TEI volume, reads the volume's front matter once to reach the same person matching as the main
+process.
 """
 
 from __future__ import annotations

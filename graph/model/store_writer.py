@@ -3,8 +3,9 @@
 Oxigraph's bulk loader writes a batch several times faster than a transaction per document, and it
 runs without the GIL, so while one batch is loading the build goes on extracting the next (in this
 process, or in the worker pool of `--jobs N`). At most one batch loads while the next is collected:
-memory stays bounded by a few batches (the one collected, the one loading and its joined bytes). Batches load in the order they were sent, each graph replacing
-whatever the store held under its name, so a document given twice ends as its last reading.
+memory stays bounded by a few batches (the one collected, the one loading and its joined bytes).
+Batches load in the order they were sent, each graph replacing whatever the store held under its
+name, so a document given twice ends as its last reading.
 """
 
 from __future__ import annotations
