@@ -17,11 +17,11 @@ from itertools import product
 
 import pyoxigraph as ox
 
+from graph.model.derived import POSITION_KINDS
 from graph.namespaces import DCTERMS, OA, PROV, RDF, RDFS, SALT, SEM, SKOS, XSD
 from graph.read.dates import DateError, parse_iso_date
 
-POSITION_TYPES = frozenset(SALT + kind for kind in ("PositionStatement", "Proposal", "Rejection", "IssueRaised",
-                                                    "Agreement", "UnilateralStatement", "Demarche"))
+POSITION_TYPES = frozenset(SALT + kind for kind in POSITION_KINDS)  # the kinds the windows hold, as the query filters
 NO_PASSAGE = SALT + "noPassage"
 
 ISSUES = f"""SELECT ?issue ?p ?o WHERE {{
